@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hospes top-level build. `make help` lists the targets.
+
+# The kernel the module is built for: the newest Debian amd64 kernel
+# installed, which is also the kernel the test host boots.
+KVER	?= $(shell ls /lib/modules 2>/dev/null | grep -- '-amd64$$' | sort -V | tail -n 1)
+KDIR	?= /lib/modules/$(KVER)/build
+BUILD	:= $(CURDIR)/build
+LSRC	:= $(BUILD)/linux-source
+LSRC_TAR ?= $(lastword $(sort $(wildcard /usr/src/linux-source-6.*.tar.xz)))
+
+CC	?= cc
+CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include/uapi
+export CC CFLAGS BUILD LSRC KVER KDIR
+
+.PHONY: all kmod userspace selftests unit deps check check-host lint \
+	checkpatch sparse demo clean help
+
+all: kmod userspace selftests
+
+help:
+	@echo "make deps        install build and test dependencies (Debian, apt-get)"
+	@echo "make             build kmod/hospes.ko, userspace and selftests"
+	@echo "make check       unit tests, lint, then the selftests in QEMU test hosts"
+	@echo "make check-host  the selftests on this machine's own kernel (real SVM)"
+	@echo "make demo        boot a test host and show hospes loaded"
+	@echo "make lint        checkpatch --strict and sparse on the module"
+
+deps:
+	@scripts/deps.sh
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Files this project takes from the kernel's own source package:
+# the kselftest harness and checkpatch. Extracted locally, never downloaded.
+LSRC_FILES := tools/testing/selftests/kselftest_harness.h \
+	tools/testing/selftests/kselftest.h \
+	scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
+
+$(LSRC)/.stamp: $(LSRC_TAR)
+	@test -n "$(LSRC_TAR)" || { echo "linux-source-6.1 missing: run make deps" >&2; exit 1; }
+	@mkdir -p $(LSRC)
+	tar -xJf $(LSRC_TAR) -C $(LSRC) --strip-components=1 \
+		$(addprefix $(notdir $(basename $(basename $(LSRC_TAR))))/,$(LSRC_FILES))
+	@touch $@
+
+userspace:
+	$(MAKE) -C userspace
+
+selftests: $(LSRC)/.stamp
+	$(MAKE) -C selftests
+
+unit: $(LSRC)/.stamp
+	$(MAKE) -C tests/unit run
+
+checkpatch: $(LSRC)/.stamp
+	perl $(LSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
+		$(shell find kmod -name '*.[chS]' ! -name '*.mod.c' | sort) include/uapi/linux/hospes.h
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-Wsparse-error modules
+
+lint: checkpatch sparse
+
+check: all
+	scripts/check.sh
+
+check-host: all
+	scripts/check-host.sh
+
+demo: all
+	scripts/testhost/run.sh --timeout 300 demo
+	@grep -v '^# hospes-' build/testhost/demo/tap.log
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
+	$(MAKE) -C tests/unit clean
+	rm -rf $(BUILD)

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make check: host unit tests, lint, then every selftest in two test hosts
+# (5-level and 4-level host paging). Ends with "N passed, N failed".
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+passed=0
+failed=0
+skipped=0
+
+# Add a "LABEL: N passed, N failed, N skipped" line to the totals.
+tally() {
+	local line
+	line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL $1: no summary line"
+		failed=$((failed + 1))
+		return
+	fi
+	echo "$line"
+	set -- $(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/')
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	skipped=$((skipped + ${3:-0}))
+}
+
+step() {
+	echo "== $*"
+}
+
+step "host unit tests"
+make -s unit >build/unit.log 2>&1
+unit_rc=$?
+grep -E '^(not ok|FAIL)' build/unit.log
+tally unit <build/unit.log
+[ "$unit_rc" -eq 0 ] || grep -q ' [1-9][0-9]* failed' build/unit.log ||
+	{ echo "FAIL unit: make unit exited $unit_rc"; cat build/unit.log; failed=$((failed + 1)); }
+
+step "lint: checkpatch --strict, sparse"
+if make -s lint >build/lint.log 2>&1 && ! grep -qE '(WARNING|ERROR|CHECK|warning|error)' build/lint.log; then
+	echo "lint: 1 passed, 0 failed"
+	passed=$((passed + 1))
+else
+	cat build/lint.log
+	echo "FAIL lint"
+	failed=$((failed + 1))
+fi
+
+for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
+	set -- $run
+	step "test host $1: qemu -cpu $2 ($3 host paging)"
+	scripts/testhost/run.sh --cpu "$2" --label "$1" --timeout "${HOSPES_TIMEOUT:-900}" check
+	scripts/testhost/judge.sh --paging "$3" "build/testhost/$1" >"build/testhost/$1/judge.log"
+	grep '^FAIL' "build/testhost/$1/judge.log"
+	tally "$1" <"build/testhost/$1/judge.log"
+	if grep -q '^FAIL' "build/testhost/$1/judge.log"; then
+		echo "   logs: build/testhost/$1/{tap,console}.log"
+	fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

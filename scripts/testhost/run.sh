@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot one test host (QEMU TCG, emulated AMD SVM + NPT) with the built tree
+# packed into an initramfs, and run a mode in it.
+#
+#   run.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS] MODE
+#
+# MODE is check (run every selftest) or demo. Logs land in
+# build/testhost/NAME/: console.log (kernel log) and tap.log (test output).
+# The exit status is QEMU's, or 124 on a timeout; judging the logs is
+# left to scripts/testhost/judge.sh.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cpu=max
+label=
+timeout=600
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--cpu) cpu=$2; shift 2 ;;
+	--label) label=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+mode=${1:?usage: run.sh [--cpu MODEL] [--label NAME] [--timeout S] check|demo}
+label=${label:-$mode}
+
+kver=${KVER:-$(ls /lib/modules | grep -- '-amd64$' | sort -V | tail -n 1)}
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "run.sh: $kernel missing: run make deps" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null ||
+	{ echo "run.sh: qemu-system-x86_64 missing: run make deps" >&2; exit 2; }
+
+out=$top/build/testhost/$label
+rm -rf "$out"
+mkdir -p "$out"
+"$top/scripts/testhost/mkinitramfs.sh" "$out/initramfs.cpio.gz"
+
+set +e
+timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg -cpu "$cpu" -smp 2 -m 2G \
+	-nodefaults -display none -no-reboot \
+	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 hospes.mode=$mode" \
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	</dev/null >"$out/qemu.log" 2>&1
+rc=$?
+set -e
+echo "$rc" >"$out/qemu.rc"
+exit "$rc"
