@@ -6,8 +6,6 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
-#include <linux/hospes.h>
-
 #include "hospes.h"
 
 static long hospes_dev_ioctl(struct file *file, unsigned int cmd,
@@ -19,6 +17,15 @@ static long hospes_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return HOSPES_API_VERSION;
+	case HOSPES_CREATE_VM:
+		/* The machine type: only the one kind exists so far. */
+		if (arg)
+			return -EINVAL;
+		return hospes_vm_create_fd();
+	case HOSPES_GET_RUN_SIZE:
+		if (arg)
+			return -EINVAL;
+		return PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}

@@ -1,11 +1,259 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Declarations shared by the backend-neutral core of hospes.
+ * The backend-neutral core of hospes: VMs, memory slots, vCPUs and the
+ * operations table a vendor backend (SVM, VMX) fills in. Nothing here knows
+ * about a VMCB or a VMCS.
  */
 #ifndef HOSPES_CORE_H
 #define HOSPES_CORE_H
 
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <linux/kref.h>
+#include <linux/mm_types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+#include <linux/hospes.h>
+
+#include "insn.h"
+
+struct hospes_vm;
+struct hospes_vcpu;
+
+/* General-purpose registers in the hardware's encoding order (ModRM.reg). */
+enum hospes_gpr {
+	HOSPES_RAX, HOSPES_RCX, HOSPES_RDX, HOSPES_RBX,
+	HOSPES_RSP, HOSPES_RBP, HOSPES_RSI, HOSPES_RDI,
+	HOSPES_R8, HOSPES_R9, HOSPES_R10, HOSPES_R11,
+	HOSPES_R12, HOSPES_R13, HOSPES_R14, HOSPES_R15,
+	HOSPES_NR_GPRS
+};
+
+/*
+ * The entry format of a two-dimensional (nested) page table. NPT uses the
+ * ordinary x86-64 format; EPT has its own R/W/X bits and memory type. The
+ * mmu code builds and walks either from this description alone.
+ */
+struct hospes_tdp_format {
+	u64 present_mask;	/* any of these bits set: entry present */
+	u64 table_bits;		/* bits of an entry pointing to a table */
+	u64 leaf_bits;		/* bits of a read-only, executable leaf */
+	u64 write_bit;		/* added to a leaf the guest may write */
+	u64 large_bit;		/* leaf at a level above 1 (2 MiB, 1 GiB) */
+};
+
+struct hospes_tdp {
+	const struct hospes_tdp_format *fmt;
+	int levels;		/* 4 or 5 */
+	u64 *root;
+	unsigned long nr_4k;	/* leaves mapped, for stats */
+	unsigned long nr_2m;
+};
+
+struct hospes_memslot {
+	u32 id;
+	u32 flags;		/* HOSPES_MEM_* */
+	u64 gpa;
+	u64 size;
+	unsigned long uaddr;
+	/* Pages pinned on the guest's behalf, indexed by page offset in slot. */
+	struct xarray pinned;
+};
+
+/* How a vCPU is to finish an instruction userspace completed for it. */
+enum hospes_pending_op {
+	HOSPES_PENDING_NONE,
+	HOSPES_PENDING_IO_IN,		/* run->io.data into RAX */
+	HOSPES_PENDING_MMIO_READ,	/* run->mmio.data into a register */
+	HOSPES_PENDING_HYPERCALL,	/* run->hypercall.ret into RAX */
+};
+
+struct hospes_pending {
+	enum hospes_pending_op op;
+	u8 size;		/* bytes read */
+	u8 reg;			/* destination register */
+	u8 dest_size;		/* MMIO: register width written */
+	bool high_byte;		/* MMIO: AH/CH/DH/BH */
+	bool sign_extend;	/* MMIO: MOVSX */
+	u64 next_rip;		/* RIP once complete */
+};
+
+/* vCPU requests, bits in hospes_vcpu.requests, handled before each entry. */
+enum {
+	HOSPES_REQ_TLB_FLUSH,
+	HOSPES_REQ_EVENT,
+};
+
+enum hospes_vcpu_mode {
+	HOSPES_OUTSIDE_GUEST,
+	HOSPES_IN_GUEST,
+};
+
+struct hospes_vcpu {
+	struct hospes_vm *vm;
+	u32 id;
+	struct hospes_run *run;		/* the mmap'd page */
+
+	struct mutex mutex;		/* serialises vCPU ioctls */
+	unsigned long requests;
+	int mode;			/* enum hospes_vcpu_mode */
+	int cpu;			/* host CPU while loaded, else -1 */
+	int last_cpu;
+
+	u64 gpr[HOSPES_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+	u64 tsc_aux;
+
+	struct fpu_guest guest_fpu;
+	struct hospes_pending pending;
+	struct hospes_cpuid_entry *cpuid;	/* SET_CPUID table */
+	u32 cpuid_nent;
+
+	int pending_irq;		/* vector queued by HOSPES_INTERRUPT or -1 */
+	bool halted;
+	wait_queue_head_t wq;		/* halted vCPU sleeps here */
+
+	struct hospes_stats stats;
+	void *arch;			/* backend's per-vCPU state */
+};
+
+struct hospes_vm {
+	struct kref ref;
+	struct mm_struct *mm;		/* creator's; guest memory lives there */
+
+	struct mutex lock;		/* slots, tdp, vCPU creation */
+	struct hospes_memslot *slots[HOSPES_MAX_MEMSLOTS];
+	struct hospes_tdp tdp;
+
+	struct hospes_vcpu *vcpus[HOSPES_MAX_VCPUS];
+	int nr_vcpus;
+	struct hospes_stats dead_stats;	/* counts of closed vCPUs */
+	spinlock_t stats_lock;
+
+	void *arch;
+};
+
+/*
+ * The backend. Calls marked "irqs off" run with interrupts and preemption
+ * disabled on the CPU the vCPU is loaded on.
+ */
+struct hospes_arch_ops {
+	const char *name;
+	const struct hospes_tdp_format *tdp_format;
+	int (*tdp_levels)(void);
+
+	int (*hardware_enable)(void);		/* this CPU; -EBUSY if taken */
+	void (*hardware_disable)(void);		/* this CPU */
+
+	int (*vcpu_create)(struct hospes_vcpu *vcpu);
+	void (*vcpu_free)(struct hospes_vcpu *vcpu);
+	void (*vcpu_reset)(struct hospes_vcpu *vcpu);
+
+	/* irqs off: enter the guest once and come back on the next exit. */
+	void (*vcpu_enter)(struct hospes_vcpu *vcpu, bool flush_tlb);
+	/* Handle the exit: 1 resume, 0 exit to userspace, < 0 error. */
+	int (*handle_exit)(struct hospes_vcpu *vcpu);
+
+	void (*get_sregs)(struct hospes_vcpu *vcpu, struct hospes_sregs *s);
+	int (*set_sregs)(struct hospes_vcpu *vcpu, const struct hospes_sregs *s);
+	/* MSRs the backend keeps: 0, or -ENOENT if it does not model it. */
+	int (*get_msr)(struct hospes_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct hospes_vcpu *vcpu, u32 index, u64 data);
+
+	int (*cpl)(struct hospes_vcpu *vcpu);
+	enum hospes_cpu_mode (*cpu_mode)(struct hospes_vcpu *vcpu);
+	/* Paging state for walking the guest's page tables. */
+	void (*paging_state)(struct hospes_vcpu *vcpu, u64 *cr0, u64 *cr3,
+			     u64 *cr4, u64 *efer);
+	u64 (*cs_base)(struct hospes_vcpu *vcpu);
+
+	bool (*interrupt_allowed)(struct hospes_vcpu *vcpu);
+	void (*inject_irq)(struct hospes_vcpu *vcpu, u8 vector);
+	void (*inject_exception)(struct hospes_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error);
+	void (*enable_irq_window)(struct hospes_vcpu *vcpu);
+};
+
+extern const struct hospes_arch_ops *hospes_ops;
+
+/* main.c: turning virtualization on in every CPU while a VM exists */
+int hospes_hw_get(void);
+void hospes_hw_put(void);
+
+/* dev.c */
 int hospes_dev_register(void);
 void hospes_dev_unregister(void);
+
+/* vm.c */
+int hospes_vm_create_fd(void);
+void hospes_vm_get(struct hospes_vm *vm);
+void hospes_vm_put(struct hospes_vm *vm);
+void hospes_vm_request_all(struct hospes_vm *vm, int req);
+
+/* memslot.c */
+int hospes_set_memory_region(struct hospes_vm *vm,
+			     const struct hospes_memory_region *r);
+void hospes_memslots_free(struct hospes_vm *vm);
+struct hospes_memslot *hospes_gpa_to_slot(struct hospes_vm *vm, u64 gpa);
+int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len);
+int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write);
+
+/* mmu/tdp.c */
+int hospes_tdp_init(struct hospes_tdp *tdp,
+		    const struct hospes_tdp_format *fmt, int levels);
+void hospes_tdp_destroy(struct hospes_tdp *tdp);
+phys_addr_t hospes_tdp_root_pa(struct hospes_tdp *tdp);
+int hospes_tdp_map(struct hospes_tdp *tdp, u64 gpa, phys_addr_t pa,
+		   int level, bool writable);
+bool hospes_tdp_is_mapped(struct hospes_tdp *tdp, u64 gpa);
+void hospes_tdp_zap(struct hospes_tdp *tdp, u64 gpa, u64 size);
+
+/* vcpu.c */
+int hospes_vcpu_create_fd(struct hospes_vm *vm, unsigned long id);
+void hospes_vcpu_reset(struct hospes_vcpu *vcpu);
+void hospes_vcpu_kick(struct hospes_vcpu *vcpu, bool wait);
+void hospes_vcpu_stats_add(struct hospes_stats *sum,
+			   const struct hospes_stats *s);
+
+/* exits.c: what a backend's exit handlers call */
+int hospes_skip_insn(struct hospes_vcpu *vcpu, unsigned int len);
+int hospes_exit_cpuid(struct hospes_vcpu *vcpu, unsigned int len);
+int hospes_exit_msr(struct hospes_vcpu *vcpu, bool write, unsigned int len);
+int hospes_exit_io(struct hospes_vcpu *vcpu, u16 port, u8 size, bool in,
+		   bool string, u64 next_rip);
+int hospes_exit_hlt(struct hospes_vcpu *vcpu, unsigned int len);
+int hospes_exit_hypercall(struct hospes_vcpu *vcpu, unsigned int len);
+int hospes_exit_shutdown(struct hospes_vcpu *vcpu);
+int hospes_exit_internal_error(struct hospes_vcpu *vcpu, u32 suberror,
+			       u64 data0, u64 data1);
+int hospes_exit_ud(struct hospes_vcpu *vcpu);
+int hospes_insn_length(struct hospes_vcpu *vcpu);
+
+/* mmio.c: emulate the instruction that touched memory outside RAM */
+int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);
+void hospes_complete_mmio_read(struct hospes_vcpu *vcpu);
+int hospes_fetch_insn(struct hospes_vcpu *vcpu, u8 *bytes,
+		      unsigned int *len);
+
+/* cpuid.c */
+int hospes_set_cpuid(struct hospes_vcpu *vcpu,
+		     struct hospes_cpuid __user *uc);
+void hospes_cpuid_lookup(struct hospes_vcpu *vcpu, u32 function, u32 index,
+			 u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+
+/* msr.c */
+int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data);
+int hospes_msr_set(struct hospes_vcpu *vcpu, u32 index, u64 data,
+		   bool host_initiated);
+
+/* The SVM backend's ops, or NULL if this CPU cannot run it. */
+const struct hospes_arch_ops *hospes_svm_probe(void);
+int hospes_svm_init(void);
+void hospes_svm_exit(void);
 
 #endif /* HOSPES_CORE_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Model-specific registers: an allow-list. The backend keeps the MSRs that
+ * live in its control structures (EFER, PAT, segment bases, SYSCALL and
+ * SYSENTER targets, TSC); the core keeps the rest. Any MSR in neither is
+ * refused, which the guest sees as #GP.
+ */
+#include <asm/msr-index.h>
+
+#include "hospes.h"
+
+/* APIC base as a CPU without a usable local APIC reports it. */
+#define APIC_BASE_DEFAULT	0xfee00000ULL
+#define APIC_BASE_BSP		BIT_ULL(8)
+
+static u64 apic_base(struct hospes_vcpu *vcpu)
+{
+	return APIC_BASE_DEFAULT | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
+}
+
+int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_TSC_AUX:
+		*data = vcpu->tsc_aux;
+		return 0;
+	case MSR_IA32_APICBASE:
+		*data = apic_base(vcpu);
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = 0;
+		return 0;
+	default:
+		return hospes_ops->get_msr(vcpu, index, data);
+	}
+}
+
+int hospes_msr_set(struct hospes_vcpu *vcpu, u32 index, u64 data,
+		   bool host_initiated)
+{
+	switch (index) {
+	case MSR_TSC_AUX:
+		if (data >> 32)
+			return -EINVAL;
+		vcpu->tsc_aux = data;
+		return 0;
+	case MSR_IA32_APICBASE:
+		return data == apic_base(vcpu) ? 0 : -EINVAL;
+	case MSR_IA32_UCODE_REV:
+		/* Writing it asks for a microcode update: there is none. */
+		return 0;
+	default:
+		return hospes_ops->set_msr(vcpu, index, data);
+	}
+}
