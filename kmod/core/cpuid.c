@@ -159,10 +159,34 @@ int hospes_set_cpuid(struct hospes_vcpu *vcpu, struct hospes_cpuid __user *uc)
 	return 0;
 }
 
+/* The hypervisor leaves are hospes's own, whatever userspace set. */
+static bool pv_leaf(u32 function, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
+{
+	switch (function) {
+	case HOSPES_PV_CPUID_BASE:
+		*eax = HOSPES_PV_CPUID_FEATURES;
+		*ebx = HOSPES_PV_SIGNATURE_EBX;
+		*ecx = HOSPES_PV_SIGNATURE_ECX;
+		*edx = HOSPES_PV_SIGNATURE_EDX;
+		return true;
+	case HOSPES_PV_CPUID_FEATURES:
+		*eax = HOSPES_PV_ABI_VERSION;
+		*ebx = HOSPES_PV_F_CLOCK | HOSPES_PV_F_TIMER | HOSPES_PV_F_EVTCHN;
+		*ecx = hospes_ops->hypercall_insn;
+		*edx = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
 void hospes_cpuid_lookup(struct hospes_vcpu *vcpu, u32 function, u32 index,
 			 u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
 {
 	u32 i;
+
+	if (pv_leaf(function, eax, ebx, ecx, edx))
+		return;
 
 	for (i = 0; i < vcpu->cpuid_nent; i++) {
 		const struct hospes_cpuid_entry *e = &vcpu->cpuid[i];

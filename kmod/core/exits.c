@@ -11,8 +11,6 @@
 #define X86_UD_VECTOR	6
 #define X86_GP_VECTOR	13
 #define RFLAGS_IF	BIT(9)
-/* Hypercall result for a caller outside ring 0, as errno: EPERM. */
-#define HYPERCALL_EPERM	((u64)-1)
 
 /* The length of the instruction at RIP, for CPUs that don't report it. */
 int hospes_insn_length(struct hospes_vcpu *vcpu)
@@ -31,6 +29,7 @@ int hospes_insn_length(struct hospes_vcpu *vcpu)
 
 int hospes_skip_insn(struct hospes_vcpu *vcpu, unsigned int len)
 {
+	hospes_ops->clear_interrupt_shadow(vcpu);
 	vcpu->rip += len;
 	if (hospes_ops->cpu_mode(vcpu) != HOSPES_MODE_64)
 		vcpu->rip = (u32)vcpu->rip;
@@ -118,7 +117,7 @@ int hospes_exit_io(struct hospes_vcpu *vcpu, u16 port, u8 size, bool in,
 	} else {
 		run->io.data = vcpu->gpr[HOSPES_RAX] &
 			       (size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1);
-		vcpu->rip = next_rip;
+		hospes_skip_insn(vcpu, next_rip - vcpu->rip);
 	}
 	return 0;
 }
@@ -136,38 +135,10 @@ int hospes_exit_hlt(struct hospes_vcpu *vcpu, unsigned int len)
 		vcpu->run->exit_reason = HOSPES_EXIT_HLT;
 		return 0;
 	}
-	if (READ_ONCE(vcpu->pending_irq) < 0)
-		vcpu->halted = true;
+	if (READ_ONCE(vcpu->pending_irq) < 0 &&
+	    !hospes_evtchn_upcall(vcpu, false))
+		vcpu->wait = HOSPES_WAIT_HLT;
 	return 1;
-}
-
-/*
- * The hypercall ABI: number in RAX, arguments in RDI, RSI, RDX, R10, R8,
- * result in RAX. Only ring 0 of the guest may call.
- */
-int hospes_exit_hypercall(struct hospes_vcpu *vcpu, unsigned int len)
-{
-	struct hospes_run *run = vcpu->run;
-	u64 *g = vcpu->gpr;
-
-	vcpu->stats.hypercall_exits++;
-	if (hospes_ops->cpl(vcpu) != 0) {
-		g[HOSPES_RAX] = HYPERCALL_EPERM;
-		return hospes_skip_insn(vcpu, len);
-	}
-	run->exit_reason = HOSPES_EXIT_HYPERCALL;
-	run->hypercall.nr = g[HOSPES_RAX];
-	run->hypercall.args[0] = g[HOSPES_RDI];
-	run->hypercall.args[1] = g[HOSPES_RSI];
-	run->hypercall.args[2] = g[HOSPES_RDX];
-	run->hypercall.args[3] = g[HOSPES_R10];
-	run->hypercall.args[4] = g[HOSPES_R8];
-	run->hypercall.ret = 0;
-	vcpu->pending = (struct hospes_pending) {
-		.op = HOSPES_PENDING_HYPERCALL,
-		.next_rip = vcpu->rip + len,
-	};
-	return 0;
 }
 
 /*

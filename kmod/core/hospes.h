@@ -17,7 +17,9 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include <linux/hrtimer.h>
 #include <linux/hospes.h>
+#include <linux/hospes_pv.h>
 
 #include "insn.h"
 
@@ -88,6 +90,13 @@ enum {
 	HOSPES_REQ_EVENT,
 };
 
+/* Why a vCPU is not running, and so what wakes it. */
+enum hospes_wait {
+	HOSPES_WAIT_NONE,
+	HOSPES_WAIT_HLT,	/* an interrupt the guest would take */
+	HOSPES_WAIT_PV_BLOCK,	/* any event for this vCPU, masked or not */
+};
+
 enum hospes_vcpu_mode {
 	HOSPES_OUTSIDE_GUEST,
 	HOSPES_IN_GUEST,
@@ -115,8 +124,11 @@ struct hospes_vcpu {
 	u32 cpuid_nent;
 
 	int pending_irq;		/* vector queued by HOSPES_INTERRUPT or -1 */
-	bool halted;
-	wait_queue_head_t wq;		/* halted vCPU sleeps here */
+	enum hospes_wait wait;
+	wait_queue_head_t wq;		/* a waiting vCPU sleeps here */
+
+	struct hrtimer pv_timer;	/* HOSPES_HC_SET_TIMER */
+	u32 pv_timer_port;
 
 	struct hospes_stats stats;
 	void *arch;			/* backend's per-vCPU state */
@@ -134,6 +146,21 @@ struct hospes_vm {
 	int nr_vcpus;
 	struct hospes_stats dead_stats;	/* counts of closed vCPUs */
 	spinlock_t stats_lock;
+	u64 tsc_offset;			/* guest TSC = host TSC + this */
+
+	/*
+	 * The paravirtual event state. pv_lock (taken from the timer
+	 * interrupt too) guards it and the vCPU pointers, so an event can
+	 * find and wake its vCPU from any context.
+	 */
+	spinlock_t pv_lock;
+	struct page *shinfo_page;
+	struct hospes_shared_info *shinfo;
+	u8 upcall_vector;
+	u8 port_vcpu[HOSPES_PV_EVTCHN_PORTS];
+	u64 boot_ns;			/* ktime_get_ns() at creation */
+	struct timespec64 boot_wall;
+	u64 time_updated_ns;
 
 	void *arch;
 };
@@ -172,6 +199,10 @@ struct hospes_arch_ops {
 			     u64 *cr4, u64 *efer);
 	u64 (*cs_base)(struct hospes_vcpu *vcpu);
 
+	u32 hypercall_insn;		/* HOSPES_PV_INSN_* */
+
+	/* An emulated instruction ends an STI or MOV SS interrupt shadow. */
+	void (*clear_interrupt_shadow)(struct hospes_vcpu *vcpu);
 	bool (*interrupt_allowed)(struct hospes_vcpu *vcpu);
 	void (*inject_irq)(struct hospes_vcpu *vcpu, u8 vector);
 	void (*inject_exception)(struct hospes_vcpu *vcpu, u8 vector,
@@ -201,6 +232,10 @@ int hospes_set_memory_region(struct hospes_vm *vm,
 void hospes_memslots_free(struct hospes_vm *vm);
 struct hospes_memslot *hospes_gpa_to_slot(struct hospes_vm *vm, u64 gpa);
 int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len);
+int hospes_write_guest(struct hospes_vm *vm, u64 gpa, const void *buf,
+		       size_t len);
+bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len);
+struct page *hospes_pin_guest_page(struct hospes_vm *vm, u64 gpa);
 int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write);
 
 /* mmu/tdp.c */
@@ -217,6 +252,7 @@ void hospes_tdp_zap(struct hospes_tdp *tdp, u64 gpa, u64 size);
 int hospes_vcpu_create_fd(struct hospes_vm *vm, unsigned long id);
 void hospes_vcpu_reset(struct hospes_vcpu *vcpu);
 void hospes_vcpu_kick(struct hospes_vcpu *vcpu, bool wait);
+void hospes_vcpu_wake(struct hospes_vcpu *vcpu);
 void hospes_vcpu_stats_add(struct hospes_stats *sum,
 			   const struct hospes_stats *s);
 
@@ -227,12 +263,33 @@ int hospes_exit_msr(struct hospes_vcpu *vcpu, bool write, unsigned int len);
 int hospes_exit_io(struct hospes_vcpu *vcpu, u16 port, u8 size, bool in,
 		   bool string, u64 next_rip);
 int hospes_exit_hlt(struct hospes_vcpu *vcpu, unsigned int len);
-int hospes_exit_hypercall(struct hospes_vcpu *vcpu, unsigned int len);
 int hospes_exit_shutdown(struct hospes_vcpu *vcpu);
 int hospes_exit_internal_error(struct hospes_vcpu *vcpu, u32 suberror,
 			       u64 data0, u64 data1);
 int hospes_exit_ud(struct hospes_vcpu *vcpu);
 int hospes_insn_length(struct hospes_vcpu *vcpu);
+
+/* hypercall.c */
+int hospes_exit_hypercall(struct hospes_vcpu *vcpu, unsigned int len);
+
+/* evtchn.c: event channels and the shared-info page */
+int hospes_set_shared_info(struct hospes_vm *vm, u64 gpa, u64 vector);
+void hospes_shared_info_free(struct hospes_vm *vm);
+int hospes_evtchn_raise(struct hospes_vm *vm, u32 port);
+int hospes_evtchn_bind(struct hospes_vm *vm, u64 port, u64 vcpu_id);
+int hospes_evtchn_unmask(struct hospes_vm *vm, u64 port);
+int hospes_evtchn_send_ioctl(struct hospes_vm *vm,
+			     struct hospes_evtchn __user *ue);
+bool hospes_evtchn_upcall(struct hospes_vcpu *vcpu, bool even_masked);
+
+/* pvtime.c: guest time and one-shot timers */
+void hospes_pvtime_init(struct hospes_vm *vm);
+u64 hospes_guest_ns(struct hospes_vm *vm);
+void hospes_pvtime_update(struct hospes_vm *vm);
+void hospes_pvtime_tick(struct hospes_vm *vm);
+int hospes_get_time(struct hospes_vcpu *vcpu, u64 gpa);
+void hospes_pv_timer_init(struct hospes_vcpu *vcpu);
+int hospes_set_timer(struct hospes_vcpu *vcpu, u64 deadline_ns, u64 port);
 
 /* mmio.c: emulate the instruction that touched memory outside RAM */
 int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);

@@ -159,10 +159,12 @@ struct hospes_memslot *hospes_gpa_to_slot(struct hospes_vm *vm, u64 gpa)
 }
 
 /*
- * Read guest-physical memory through the process's own mapping of it. Must
- * run in the VM process (vCPU ioctls check that).
+ * Copy to or from guest-physical memory through the process's own mapping
+ * of it, page by page. Must run in the VM process (the ioctls check that).
+ * A write into a read-only slot fails as if there were no RAM there.
  */
-int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len)
+static int guest_copy(struct hospes_vm *vm, u64 gpa, void *buf, size_t len,
+		      bool write)
 {
 	int ret = 0;
 
@@ -170,14 +172,15 @@ int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len)
 	while (len) {
 		struct hospes_memslot *slot = hospes_gpa_to_slot(vm, gpa);
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gpa));
-		unsigned long hva;
+		void __user *hva;
 
-		if (!slot) {
+		if (!slot || (write && (slot->flags & HOSPES_MEM_READONLY))) {
 			ret = -EFAULT;
 			break;
 		}
-		hva = slot->uaddr + (gpa - slot->gpa);
-		if (copy_from_user(buf, (void __user *)hva, chunk)) {
+		hva = (void __user *)(slot->uaddr + (gpa - slot->gpa));
+		if (write ? copy_to_user(hva, buf, chunk) :
+			    copy_from_user(buf, hva, chunk)) {
 			ret = -EFAULT;
 			break;
 		}
@@ -187,6 +190,63 @@ int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len)
 	}
 	mutex_unlock(&vm->lock);
 	return ret;
+}
+
+int hospes_read_guest(struct hospes_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return guest_copy(vm, gpa, buf, len, false);
+}
+
+int hospes_write_guest(struct hospes_vm *vm, u64 gpa, const void *buf,
+		       size_t len)
+{
+	return guest_copy(vm, gpa, (void *)buf, len, true);
+}
+
+/* Is all of [gpa, gpa + len) guest RAM (possibly across several slots)? */
+bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len)
+{
+	bool ram = true;
+
+	if (gpa + len < gpa)
+		return false;
+	mutex_lock(&vm->lock);
+	while (len) {
+		struct hospes_memslot *slot = hospes_gpa_to_slot(vm, gpa);
+		u64 chunk;
+
+		if (!slot) {
+			ram = false;
+			break;
+		}
+		chunk = min(len, slot->gpa + slot->size - gpa);
+		gpa += chunk;
+		len -= chunk;
+	}
+	mutex_unlock(&vm->lock);
+	return ram;
+}
+
+/*
+ * Pin the writable guest page at gpa for the kernel's own long-lived use
+ * (the shared-info page). The caller unpins it.
+ */
+struct page *hospes_pin_guest_page(struct hospes_vm *vm, u64 gpa)
+{
+	struct hospes_memslot *slot;
+	struct page *page = ERR_PTR(-EFAULT);
+	int got;
+
+	mutex_lock(&vm->lock);
+	slot = hospes_gpa_to_slot(vm, gpa);
+	if (slot && !(slot->flags & HOSPES_MEM_READONLY)) {
+		got = pin_user_pages_fast(slot->uaddr + (gpa - slot->gpa), 1,
+					  FOLL_WRITE | FOLL_LONGTERM, &page);
+		if (got != 1)
+			page = ERR_PTR(got < 0 ? got : -EFAULT);
+	}
+	mutex_unlock(&vm->lock);
+	return page;
 }
 
 /*

@@ -38,30 +38,59 @@ static void kick_ipi(void *unused)
 }
 
 /*
+ * One asynchronous kick per target CPU: if one is already on its way, the
+ * CPU will leave the guest anyway. Usable from interrupt context.
+ */
+static DEFINE_PER_CPU(call_single_data_t, kick_csd) =
+	CSD_INIT(kick_ipi, NULL);
+
+/*
  * Make the vCPU leave guest mode soon, so it looks at its requests. With
- * wait, return only once it has left (or was not in the guest).
+ * wait (process context only), return once it has left.
  */
 void hospes_vcpu_kick(struct hospes_vcpu *vcpu, bool wait)
 {
-	int cpu;
+	int cpu, me;
 
 	/* The request bit must be visible before the mode is read. */
 	smp_mb__after_atomic();
 	if (READ_ONCE(vcpu->mode) != HOSPES_IN_GUEST)
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
-	if (cpu >= 0 && cpu != raw_smp_processor_id())
-		smp_call_function_single(cpu, kick_ipi, NULL, wait);
+	me = get_cpu();
+	if (cpu >= 0 && cpu != me) {
+		if (wait)
+			smp_call_function_single(cpu, kick_ipi, NULL, 1);
+		else
+			smp_call_function_single_async(cpu,
+						       per_cpu_ptr(&kick_csd, cpu));
+	}
+	put_cpu();
 }
 
+/* Something the vCPU may be waiting for happened: have it look. */
+void hospes_vcpu_wake(struct hospes_vcpu *vcpu)
+{
+	set_bit(HOSPES_REQ_EVENT, &vcpu->requests);
+	hospes_vcpu_kick(vcpu, false);
+	wake_up_interruptible(&vcpu->wq);
+}
+
+/*
+ * Inject a queued interrupt, or the event-channel upcall, if the guest can
+ * take one now; otherwise ask to exit as soon as it can. The upcall stays
+ * pending in shared info until the guest clears it.
+ */
 static void inject_pending_event(struct hospes_vcpu *vcpu)
 {
 	int vector = READ_ONCE(vcpu->pending_irq);
 
+	if (vector < 0 && hospes_evtchn_upcall(vcpu, false))
+		vector = READ_ONCE(vcpu->vm->upcall_vector);
 	if (vector >= 0) {
 		if (hospes_ops->interrupt_allowed(vcpu)) {
 			hospes_ops->inject_irq(vcpu, vector);
-			WRITE_ONCE(vcpu->pending_irq, -1);
+			cmpxchg(&vcpu->pending_irq, vector, -1);
 			vcpu->stats.injected_irqs++;
 		} else {
 			hospes_ops->enable_irq_window(vcpu);
@@ -111,13 +140,18 @@ static int vcpu_enter_once(struct hospes_vcpu *vcpu)
 	return hospes_ops->handle_exit(vcpu);
 }
 
-/* A halted vCPU sleeps until an interrupt is queued for it. */
+static bool vcpu_should_wake(struct hospes_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->pending_irq) >= 0 ||
+	       hospes_evtchn_upcall(vcpu, vcpu->wait == HOSPES_WAIT_PV_BLOCK);
+}
+
+/* A halted or blocked vCPU sleeps until something it waits for happens. */
 static int vcpu_block(struct hospes_vcpu *vcpu)
 {
-	if (wait_event_interruptible(vcpu->wq,
-				     READ_ONCE(vcpu->pending_irq) >= 0))
+	if (wait_event_interruptible(vcpu->wq, vcpu_should_wake(vcpu)))
 		return -EINTR;
-	vcpu->halted = false;
+	vcpu->wait = HOSPES_WAIT_NONE;
 	vcpu->stats.halt_wakeups++;
 	return 1;
 }
@@ -148,6 +182,7 @@ static void complete_pending(struct hospes_vcpu *vcpu)
 		return;
 	}
 	vcpu->rip = p->next_rip;
+	hospes_ops->clear_interrupt_shadow(vcpu);
 	p->op = HOSPES_PENDING_NONE;
 }
 
@@ -156,6 +191,8 @@ static int vcpu_run(struct hospes_vcpu *vcpu)
 	struct hospes_run *run = vcpu->run;
 	int ret;
 
+	if (memchr_inv(run->pad_in, 0, sizeof(run->pad_in)))
+		return -EINVAL;
 	vcpu->stats.runs++;
 	complete_pending(vcpu);
 	run->exit_reason = HOSPES_EXIT_NONE;
@@ -168,11 +205,12 @@ static int vcpu_run(struct hospes_vcpu *vcpu)
 	if (ret)
 		goto out;
 	for (;;) {
-		if (vcpu->halted) {
+		if (vcpu->wait != HOSPES_WAIT_NONE) {
 			ret = vcpu_block(vcpu);
 			if (ret < 0)
 				break;
 		}
+		hospes_pvtime_tick(vcpu->vm);
 		ret = vcpu_enter_once(vcpu);
 		if (ret <= 0)
 			break;
@@ -265,11 +303,11 @@ static int vcpu_msrs(struct hospes_vcpu *vcpu, struct hospes_msrs __user *um,
 {
 	struct hospes_msr_entry __user *ue = um->entries;
 	struct hospes_msr_entry e;
-	u32 n, i;
+	u32 n, pad, i;
 
-	if (get_user(n, &um->nmsrs))
+	if (get_user(n, &um->nmsrs) || get_user(pad, &um->pad))
 		return -EFAULT;
-	if (n > HOSPES_MAX_MSR_ENTRIES)
+	if (n > HOSPES_MAX_MSR_ENTRIES || pad)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		if (copy_from_user(&e, &ue[i], sizeof(e)))
@@ -301,9 +339,7 @@ static int vcpu_interrupt(struct hospes_vcpu *vcpu,
 		return -EINVAL;
 	if (cmpxchg(&vcpu->pending_irq, -1, (int)irq.vector) != -1)
 		return -EBUSY;
-	set_bit(HOSPES_REQ_EVENT, &vcpu->requests);
-	hospes_vcpu_kick(vcpu, false);
-	wake_up_interruptible(&vcpu->wq);
+	hospes_vcpu_wake(vcpu);
 	return 0;
 }
 
@@ -401,13 +437,14 @@ void hospes_vcpu_reset(struct hospes_vcpu *vcpu)
 	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = RFLAGS_FIXED_1;
-	vcpu->halted = false;
+	vcpu->wait = HOSPES_WAIT_NONE;
 	vcpu->pending.op = HOSPES_PENDING_NONE;
 	hospes_ops->vcpu_reset(vcpu);
 }
 
 static void vcpu_free(struct hospes_vcpu *vcpu)
 {
+	hrtimer_cancel(&vcpu->pv_timer);
 	hospes_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
@@ -419,9 +456,13 @@ static int vcpu_release(struct inode *inode, struct file *file)
 {
 	struct hospes_vcpu *vcpu = file->private_data;
 	struct hospes_vm *vm = vcpu->vm;
+	unsigned long flags;
 
 	mutex_lock(&vm->lock);
+	/* After this, no event can find the vCPU to wake it. */
+	spin_lock_irqsave(&vm->pv_lock, flags);
 	vm->vcpus[vcpu->id] = NULL;
+	spin_unlock_irqrestore(&vm->pv_lock, flags);
 	spin_lock(&vm->stats_lock);
 	hospes_vcpu_stats_add(&vm->dead_stats, &vcpu->stats);
 	spin_unlock(&vm->stats_lock);
@@ -456,6 +497,7 @@ static struct hospes_vcpu *vcpu_alloc(struct hospes_vm *vm, u32 id)
 	vcpu->stats.vcpus = 1;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
+	hospes_pv_timer_init(vcpu);
 
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run)
@@ -479,6 +521,7 @@ err_free:
 int hospes_vcpu_create_fd(struct hospes_vm *vm, unsigned long id)
 {
 	struct hospes_vcpu *vcpu;
+	unsigned long flags;
 	struct file *file;
 	int fd, ret;
 
@@ -506,7 +549,9 @@ int hospes_vcpu_create_fd(struct hospes_vm *vm, unsigned long id)
 		goto out_free;
 	}
 	hospes_vm_get(vm);
+	spin_lock_irqsave(&vm->pv_lock, flags);
 	vm->vcpus[id] = vcpu;
+	spin_unlock_irqrestore(&vm->pv_lock, flags);
 	spin_lock(&vm->stats_lock);
 	vm->dead_stats.vcpus++;
 	spin_unlock(&vm->stats_lock);

@@ -21,6 +21,7 @@ static void vm_free(struct kref *ref)
 {
 	struct hospes_vm *vm = container_of(ref, struct hospes_vm, ref);
 
+	hospes_shared_info_free(vm);
 	hospes_memslots_free(vm);
 	hospes_tdp_destroy(&vm->tdp);
 	mmdrop(vm->mm);
@@ -96,6 +97,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hospes_vcpu_create_fd(vm, arg);
 	case HOSPES_GET_VM_STATS:
 		return vm_get_stats(vm, argp);
+	case HOSPES_EVTCHN_SEND:
+		return hospes_evtchn_send_ioctl(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -134,6 +137,8 @@ int hospes_vm_create_fd(void)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->stats_lock);
+	spin_lock_init(&vm->pv_lock);
+	hospes_pvtime_init(vm);
 	ret = hospes_tdp_init(&vm->tdp, hospes_ops->tdp_format,
 			      hospes_ops->tdp_levels());
 	if (ret)

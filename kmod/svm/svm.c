@@ -222,7 +222,8 @@ static int svm_vcpu_create(struct hospes_vcpu *vcpu)
 	sv->vmcb = page_address(page);
 	sv->vmcb_pa = page_to_phys(page);
 	sv->asid_cpu = -1;
-	sv->vmcb->control.tsc_offset = -rdtsc();
+	/* One offset for the whole VM: its vCPUs' TSCs agree. */
+	sv->vmcb->control.tsc_offset = vcpu->vm->tsc_offset;
 	vcpu->arch = sv;
 	return 0;
 }
@@ -612,6 +613,11 @@ static u64 svm_cs_base(struct hospes_vcpu *vcpu)
 	       to_svm(vcpu)->vmcb->save.cs.base;
 }
 
+static void svm_clear_interrupt_shadow(struct hospes_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
 static bool svm_interrupt_allowed(struct hospes_vcpu *vcpu)
 {
 	const struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
@@ -662,6 +668,7 @@ static const struct hospes_arch_ops svm_ops = {
 	.vcpu_reset		= svm_vcpu_reset,
 	.vcpu_enter		= svm_vcpu_enter,
 	.handle_exit		= svm_handle_exit,
+	.hypercall_insn		= HOSPES_PV_INSN_VMMCALL,
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,
@@ -670,6 +677,7 @@ static const struct hospes_arch_ops svm_ops = {
 	.cpu_mode		= svm_cpu_mode,
 	.paging_state		= svm_paging_state,
 	.cs_base		= svm_cs_base,
+	.clear_interrupt_shadow	= svm_clear_interrupt_shadow,
 	.interrupt_allowed	= svm_interrupt_allowed,
 	.inject_irq		= svm_inject_irq,
 	.inject_exception	= svm_inject_exception,

@@ -125,6 +125,19 @@ struct hospes_stats {
 
 #define HOSPES_GET_VM_STATS	_IOR(HOSPESIO, 0x12, struct hospes_stats)
 
+/*
+ * Raise a paravirtual event channel port (see linux/hospes_pv.h): set its
+ * pending bit in the guest's shared-info page and interrupt the vCPU the
+ * port is bound to, unless masked. EINVAL for a port out of range, ENOENT
+ * while the guest has registered no shared-info page.
+ */
+struct hospes_evtchn {
+	__u32 port;
+	__u32 pad;
+};
+
+#define HOSPES_EVTCHN_SEND	_IOW(HOSPESIO, 0x13, struct hospes_evtchn)
+
 /* ---- vCPU fd --------------------------------------------------------- */
 
 /* No argument. Run the vCPU until an exit userspace must see. */
@@ -252,10 +265,15 @@ enum hospes_exit_reason {
 	HOSPES_EXIT_INTERNAL_ERROR	= 6,	/* see internal */
 	HOSPES_EXIT_INTR		= 7,	/* signal or immediate_exit */
 	HOSPES_EXIT_IRQ_WINDOW_OPEN	= 8,	/* request_interrupt_window met */
+	HOSPES_EXIT_SYSTEM_EVENT	= 9,	/* PV shutdown, see system_event */
+	HOSPES_EXIT_EVTCHN		= 10,	/* PV event for the VMM, see evtchn */
 };
 
 #define HOSPES_EXIT_IO_IN	0
 #define HOSPES_EXIT_IO_OUT	1
+
+/* Hypercall numbers from here up belong to the VMM (HOSPES_EXIT_HYPERCALL). */
+#define HOSPES_HC_VMM_BASE	0x10000
 
 enum hospes_internal_error {
 	HOSPES_INTERNAL_ERROR_ENTRY_FAILED	= 1, /* the CPU refused the guest state */
@@ -306,14 +324,31 @@ struct hospes_run {
 		} mmio;
 		/*
 		 * HOSPES_EXIT_HYPERCALL: a hypercall the kernel passes to
-		 * userspace. Userspace stores the result in ret; the next
-		 * HOSPES_RUN puts it in the guest's RAX.
+		 * userspace: HOSPES_HC_CONSOLE_WRITE and HOSPES_HC_SUSPEND
+		 * (linux/hospes_pv.h; their arguments already checked against
+		 * guest RAM), and every number from HOSPES_HC_VMM_BASE up,
+		 * unchecked, for the VMM's own use. Userspace stores the result
+		 * in ret; the next HOSPES_RUN puts it in the guest's RAX.
 		 */
 		struct {
 			__u64 nr;
 			__u64 args[5];
 			__u64 ret;
 		} hypercall;
+		/*
+		 * HOSPES_EXIT_SYSTEM_EVENT: the guest called HOSPES_HC_SHUTDOWN.
+		 * type is enum hospes_shutdown_reason, code its argument.
+		 */
+		struct {
+			__u32 type;
+			__u32 pad;
+			__u64 code;
+		} system_event;
+		/* HOSPES_EXIT_EVTCHN: the guest notified port (EVTCHN_NOTIFY). */
+		struct {
+			__u32 port;
+			__u32 pad;
+		} evtchn;
 		/* HOSPES_EXIT_INTERNAL_ERROR */
 		struct {
 			__u32 suberror;	/* enum hospes_internal_error */
