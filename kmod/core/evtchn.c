@@ -35,6 +35,7 @@ int hospes_set_shared_info(struct hospes_vm *vm, u64 gpa, u64 vector)
 	old = vm->shinfo_page;
 	vm->shinfo_page = page;
 	vm->shinfo = page_address(page);
+	vm->shinfo_gpa = gpa;
 	vm->upcall_vector = vector;
 	spin_unlock_irqrestore(&vm->pv_lock, flags);
 

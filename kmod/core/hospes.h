@@ -64,6 +64,7 @@ struct hospes_memslot {
 	unsigned long uaddr;
 	/* Pages pinned on the guest's behalf, indexed by page offset in slot. */
 	struct xarray pinned;
+	unsigned long *dirty_bitmap;	/* while HOSPES_MEM_LOG_DIRTY */
 };
 
 /* How a vCPU is to finish an instruction userspace completed for it. */
@@ -156,6 +157,7 @@ struct hospes_vm {
 	spinlock_t pv_lock;
 	struct page *shinfo_page;
 	struct hospes_shared_info *shinfo;
+	u64 shinfo_gpa;
 	u8 upcall_vector;
 	u8 port_vcpu[HOSPES_PV_EVTCHN_PORTS];
 	u64 boot_ns;			/* ktime_get_ns() at creation */
@@ -238,6 +240,13 @@ bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len);
 struct page *hospes_pin_guest_page(struct hospes_vm *vm, u64 gpa);
 int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write);
 
+/* dirty.c */
+int hospes_dirty_log_start(struct hospes_memslot *slot);
+void hospes_dirty_log_stop(struct hospes_memslot *slot);
+void hospes_mark_dirty(struct hospes_memslot *slot, u64 gpa);
+int hospes_get_dirty_log(struct hospes_vm *vm,
+			 struct hospes_dirty_log __user *ulog);
+
 /* mmu/tdp.c */
 int hospes_tdp_init(struct hospes_tdp *tdp,
 		    const struct hospes_tdp_format *fmt, int levels);
@@ -246,6 +255,7 @@ phys_addr_t hospes_tdp_root_pa(struct hospes_tdp *tdp);
 int hospes_tdp_map(struct hospes_tdp *tdp, u64 gpa, phys_addr_t pa,
 		   int level, bool writable);
 bool hospes_tdp_is_mapped(struct hospes_tdp *tdp, u64 gpa);
+void hospes_tdp_set_writable(struct hospes_tdp *tdp, u64 gpa, bool writable);
 void hospes_tdp_zap(struct hospes_tdp *tdp, u64 gpa, u64 size);
 
 /* vcpu.c */

@@ -53,14 +53,30 @@ static void slot_unmap(struct hospes_vm *vm, struct hospes_memslot *slot)
 static void slot_free(struct hospes_memslot *slot)
 {
 	slot_unpin_all(slot);
+	hospes_dirty_log_stop(slot);
 	kfree(slot);
+}
+
+/* Rights of a new mapping: a logging slot's pages start read-only. */
+static bool slot_map_writable(const struct hospes_memslot *slot)
+{
+	return !(slot->flags & HOSPES_MEM_READONLY) && !slot->dirty_bitmap;
+}
+
+/* Turn logging on or off to match flags; the caller remaps the slot. */
+static int slot_set_logging(struct hospes_memslot *slot, u32 flags)
+{
+	if (flags & HOSPES_MEM_LOG_DIRTY)
+		return hospes_dirty_log_start(slot);
+	hospes_dirty_log_stop(slot);
+	return 0;
 }
 
 static int region_check(const struct hospes_memory_region *r)
 {
 	if (r->slot >= HOSPES_MAX_MEMSLOTS)
 		return -EINVAL;
-	if (r->flags & ~HOSPES_MEM_READONLY)
+	if (r->flags & ~(HOSPES_MEM_READONLY | HOSPES_MEM_LOG_DIRTY))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
 	    !PAGE_ALIGNED(r->userspace_addr))
@@ -104,9 +120,11 @@ int hospes_set_memory_region(struct hospes_vm *vm,
 		    old->uaddr != r->userspace_addr)
 			goto out;
 		/* Only the flags change: remap lazily with the new rights. */
+		ret = slot_set_logging(old, r->flags);
+		if (ret)
+			goto out;
 		slot_unmap(vm, old);
 		old->flags = r->flags;
-		ret = 0;
 		goto out;
 	}
 	ret = -EEXIST;
@@ -126,8 +144,12 @@ int hospes_set_memory_region(struct hospes_vm *vm,
 	slot->size = r->size;
 	slot->uaddr = r->userspace_addr;
 	xa_init(&slot->pinned);
+	ret = slot_set_logging(slot, r->flags);
+	if (ret) {
+		kfree(slot);
+		goto out;
+	}
 	vm->slots[r->slot] = slot;
-	ret = 0;
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -184,6 +206,8 @@ static int guest_copy(struct hospes_vm *vm, u64 gpa, void *buf, size_t len,
 			ret = -EFAULT;
 			break;
 		}
+		if (write)
+			hospes_mark_dirty(slot, gpa);
 		gpa += chunk;
 		buf += chunk;
 		len -= chunk;
@@ -304,12 +328,13 @@ static bool pages_form_huge_page(struct page **pages)
 /*
  * Map the 2 MiB around a faulting address at once when the slot covers it
  * with matching alignment: one fault instead of 512, and a single 2 MiB
- * mapping when the host backs it with a huge page.
+ * mapping when the host backs it with a huge page. A logging slot gets
+ * 4 KiB read-only mappings, but for the page a write fault is about.
  */
 static int map_fault(struct hospes_vm *vm, struct hospes_memslot *slot,
-		     u64 gpa)
+		     u64 gpa, bool write)
 {
-	bool writable = !(slot->flags & HOSPES_MEM_READONLY);
+	bool writable = slot_map_writable(slot);
 	u64 huge_gpa = gpa & ~(HUGE_SIZE - 1);
 	struct page **pages;
 	unsigned int i, n;
@@ -339,18 +364,24 @@ static int map_fault(struct hospes_vm *vm, struct hospes_memslot *slot,
 	if (ret)
 		goto out;
 
-	if (n == HUGE_PAGES && pages_form_huge_page(pages)) {
+	if (n == HUGE_PAGES && !slot->dirty_bitmap &&
+	    pages_form_huge_page(pages)) {
 		ret = hospes_tdp_map(&vm->tdp, start, page_to_phys(pages[0]),
 				     2, writable);
 		if (ret != -EEXIST)
 			goto out;
 	}
 	for (i = 0; i < n; i++) {
-		ret = hospes_tdp_map(&vm->tdp, start + i * PAGE_SIZE,
-				     page_to_phys(pages[i]), 1, writable);
+		u64 page_gpa = start + i * PAGE_SIZE;
+		bool faulting = page_gpa == (gpa & PAGE_MASK);
+
+		ret = hospes_tdp_map(&vm->tdp, page_gpa, page_to_phys(pages[i]),
+				     1, writable || (faulting && write));
 		if (ret)
 			break;
 	}
+	if (!ret && write)
+		hospes_mark_dirty(slot, gpa);
 out:
 	kfree(pages);
 	return ret;
@@ -369,8 +400,15 @@ int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 		return hospes_emulate_mmio(vcpu, gpa, write);
 	}
 	vcpu->stats.npf_exits++;
-	/* Another vCPU may have mapped it since this one faulted. */
-	ret = hospes_tdp_is_mapped(&vm->tdp, gpa) ? 0 : map_fault(vm, slot, gpa);
+	ret = 0;
+	if (!hospes_tdp_is_mapped(&vm->tdp, gpa)) {
+		ret = map_fault(vm, slot, gpa, write);
+	} else if (write && slot->dirty_bitmap) {
+		/* The first write since the log was last fetched. */
+		hospes_mark_dirty(slot, gpa);
+		hospes_tdp_set_writable(&vm->tdp, gpa & PAGE_MASK, true);
+	}
+	/* Else another vCPU mapped it since this one faulted. */
 	mutex_unlock(&vm->lock);
 	if (ret)
 		return hospes_exit_internal_error(vcpu,

@@ -99,6 +99,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vm_get_stats(vm, argp);
 	case HOSPES_EVTCHN_SEND:
 		return hospes_evtchn_send_ioctl(vm, argp);
+	case HOSPES_GET_DIRTY_LOG:
+		return hospes_get_dirty_log(vm, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -140,6 +140,33 @@ bool hospes_tdp_is_mapped(struct hospes_tdp *tdp, u64 gpa)
 }
 
 /*
+ * Allow or forbid guest writes through the 4 KiB leaf mapping gpa, if
+ * there is one. Taking the right away needs a TLB flush before it holds;
+ * granting it does not, as a fault on a stale entry drops that entry.
+ */
+void hospes_tdp_set_writable(struct hospes_tdp *tdp, u64 gpa, bool writable)
+{
+	u64 *table = tdp->root;
+	u64 *ptep, pte;
+	int l;
+
+	for (l = tdp->levels; l >= 1; l--) {
+		ptep = &table[tdp_index(gpa, l)];
+		pte = *ptep;
+		if (!tdp_present(tdp, pte))
+			return;
+		if (tdp_is_leaf(tdp, pte, l))
+			break;
+		table = tdp_table(pte);
+	}
+	if (writable)
+		pte |= tdp->fmt->write_bit;
+	else
+		pte &= ~tdp->fmt->write_bit;
+	WRITE_ONCE(*ptep, pte);
+}
+
+/*
  * Clear every leaf in [start, end) of the table at level that covers
  * addresses from base. Leaves are only ever created inside one memory slot
  * and slots are zapped whole, so a leaf is never cut in two.

@@ -78,6 +78,11 @@
  *
  * HOSPES_MEM_READONLY: the guest may read and execute; a guest write exits
  * to userspace as HOSPES_EXIT_MMIO (ROM, flash).
+ *
+ * HOSPES_MEM_LOG_DIRTY: record every page the guest (or the kernel on its
+ * behalf) writes, for HOSPES_GET_DIRTY_LOG. Set or clear it on an existing
+ * slot by repeating the call with the same base, size and address. Writes
+ * the VMM itself makes to guest memory are not logged: it knows them.
  */
 struct hospes_memory_region {
 	__u32 slot;		/* 0 .. HOSPES_MAX_MEMSLOTS - 1 */
@@ -88,6 +93,7 @@ struct hospes_memory_region {
 };
 
 #define HOSPES_MEM_READONLY	(1u << 0)
+#define HOSPES_MEM_LOG_DIRTY	(1u << 1)
 
 #define HOSPES_SET_MEMORY_REGION _IOW(HOSPESIO, 0x10, struct hospes_memory_region)
 
@@ -137,6 +143,22 @@ struct hospes_evtchn {
 };
 
 #define HOSPES_EVTCHN_SEND	_IOW(HOSPESIO, 0x13, struct hospes_evtchn)
+
+/*
+ * HOSPES_GET_DIRTY_LOG: fetch and re-arm a logging slot's dirty bitmap in
+ * one step. bitmap points to (slot size / 4096 + 63) / 64 __u64s; bit n
+ * (bit n % 64 of word n / 64) stands for the slot's page n. A page is
+ * reported once for all writes since the previous call; a write that
+ * lands during the call is reported now or by the next call, never lost.
+ * Returns the number of dirty pages. EINVAL: no such slot, or not logging.
+ */
+struct hospes_dirty_log {
+	__u32 slot;
+	__u32 pad;
+	__u64 bitmap;		/* userspace address */
+};
+
+#define HOSPES_GET_DIRTY_LOG	_IOW(HOSPESIO, 0x14, struct hospes_dirty_log)
 
 /* ---- vCPU fd --------------------------------------------------------- */
 
