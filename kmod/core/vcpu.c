@@ -298,33 +298,40 @@ static bool sregs_padding_clear(const struct hospes_sregs *s)
 	       !memchr_inv(s->reserved, 0, sizeof(s->reserved));
 }
 
+/*
+ * GET/SET_MSRS: the whole request is checked before any MSR is touched,
+ * so a malformed entry never leaves a SET half done.
+ */
 static int vcpu_msrs(struct hospes_vcpu *vcpu, struct hospes_msrs __user *um,
 		     bool set)
 {
-	struct hospes_msr_entry __user *ue = um->entries;
-	struct hospes_msr_entry e;
+	struct hospes_msr_entry *e;
 	u32 n, pad, i;
+	int ret;
 
 	if (get_user(n, &um->nmsrs) || get_user(pad, &um->pad))
 		return -EFAULT;
 	if (n > HOSPES_MAX_MSR_ENTRIES || pad)
 		return -EINVAL;
+	e = memdup_user(um->entries, n * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	ret = -EINVAL;
+	for (i = 0; i < n; i++)
+		if (e[i].reserved)
+			goto out;
+
 	for (i = 0; i < n; i++) {
-		if (copy_from_user(&e, &ue[i], sizeof(e)))
-			return -EFAULT;
-		if (e.reserved)
-			return -EINVAL;
-		if (set) {
-			if (hospes_msr_set(vcpu, e.index, e.data, true))
-				break;
-		} else {
-			if (hospes_msr_get(vcpu, e.index, &e.data))
-				break;
-			if (put_user(e.data, &ue[i].data))
-				return -EFAULT;
-		}
+		if (set ? hospes_msr_set(vcpu, e[i].index, e[i].data, true) :
+			  hospes_msr_get(vcpu, e[i].index, &e[i].data))
+			break;
 	}
-	return i;
+	ret = i;
+	if (!set && copy_to_user(um->entries, e, i * sizeof(*e)))
+		ret = -EFAULT;
+out:
+	kfree(e);
+	return ret;
 }
 
 static int vcpu_interrupt(struct hospes_vcpu *vcpu,
