@@ -14,10 +14,10 @@ CC	?= cc
 CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include/uapi
 export CC CFLAGS BUILD LSRC KVER KDIR
 
-.PHONY: all kmod userspace selftests unit deps check check-host lint \
+.PHONY: all kmod userspace selftests pvguest unit deps check check-host lint \
 	checkpatch sparse demo clean help
 
-all: kmod userspace selftests
+all: kmod userspace selftests pvguest
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
@@ -52,6 +52,10 @@ userspace:
 selftests: $(LSRC)/.stamp
 	$(MAKE) -C selftests
 
+# The PV guest kernel: build/pvguest/pvguest.elf (+ compute-native).
+pvguest:
+	$(MAKE) -C pvguest
+
 unit: $(LSRC)/.stamp
 	$(MAKE) -C tests/unit run
 
@@ -78,5 +82,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C pvguest clean
 	$(MAKE) -C tests/unit clean
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "run", "boot a PV kernel in a new VM", verb_run },
 	{ "version", "print this program's and the module's API version", verb_version },
 };
 

@@ -9,6 +9,7 @@ struct verb {
 	int (*run)(int argc, char **argv);
 };
 
+int verb_run(int argc, char **argv);
 int verb_version(int argc, char **argv);
 
 #endif /* HOSPES_VERBS_H */

@@ -26,6 +26,10 @@ static long hospes_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return PAGE_SIZE;
+	case HOSPES_GET_GUEST_PHYS_BITS:
+		if (arg)
+			return -EINVAL;
+		return hospes_guest_phys_bits();
 	default:
 		return -ENOTTY;
 	}

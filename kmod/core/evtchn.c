@@ -93,10 +93,19 @@ int hospes_evtchn_raise(struct hospes_vm *vm, u32 port)
 
 int hospes_evtchn_bind(struct hospes_vm *vm, u64 port, u64 vcpu_id)
 {
-	if (port >= HOSPES_PV_EVTCHN_PORTS || vcpu_id >= HOSPES_MAX_VCPUS)
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	if (port >= HOSPES_PV_EVTCHN_PORTS || vcpu_id >= HOSPES_PV_MAX_VCPUS)
 		return -EINVAL;
-	WRITE_ONCE(vm->port_vcpu[port], vcpu_id);
-	return 0;
+	/* An event for a vCPU that does not exist would be lost. */
+	spin_lock_irqsave(&vm->pv_lock, flags);
+	if (vm->vcpus[vcpu_id]) {
+		vm->port_vcpu[port] = vcpu_id;
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&vm->pv_lock, flags);
+	return ret;
 }
 
 /* Unmasking a port that fired while masked delivers it now. */

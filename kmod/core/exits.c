@@ -142,12 +142,12 @@ int hospes_exit_hlt(struct hospes_vcpu *vcpu, unsigned int len)
 }
 
 /*
- * A triple fault: the guest is dead as a real CPU would be. Report it and
- * reset the vCPU, so running it again starts from the reset state.
+ * A triple fault: the guest is dead as a real CPU would be. Report it with
+ * the state it died in; running it again starts from the reset state.
  */
 int hospes_exit_shutdown(struct hospes_vcpu *vcpu)
 {
 	vcpu->run->exit_reason = HOSPES_EXIT_SHUTDOWN;
-	hospes_vcpu_reset(vcpu);
+	vcpu->reset_pending = true;
 	return 0;
 }

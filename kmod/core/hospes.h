@@ -124,6 +124,7 @@ struct hospes_vcpu {
 	struct hospes_cpuid_entry *cpuid;	/* SET_CPUID table */
 	u32 cpuid_nent;
 
+	bool reset_pending;		/* triple-faulted: reset on the next run */
 	int pending_irq;		/* vector queued by HOSPES_INTERRUPT or -1 */
 	enum hospes_wait wait;
 	wait_queue_head_t wq;		/* a waiting vCPU sleeps here */
@@ -229,6 +230,7 @@ void hospes_vm_put(struct hospes_vm *vm);
 void hospes_vm_request_all(struct hospes_vm *vm, int req);
 
 /* memslot.c */
+unsigned int hospes_guest_phys_bits(void);
 int hospes_set_memory_region(struct hospes_vm *vm,
 			     const struct hospes_memory_region *r);
 void hospes_memslots_free(struct hospes_vm *vm);

@@ -15,8 +15,8 @@
 
 #include "hospes.h"
 
-/* The guest-physical address width hospes offers (x86-64's maximum). */
-#define GUEST_PHYS_BITS	52
+/* x86-64's widest physical address. */
+#define MAX_PHYS_BITS	52U
 #define HUGE_SIZE	BIT_ULL(21)
 #define HUGE_PAGES	(HUGE_SIZE >> PAGE_SHIFT)
 
@@ -72,6 +72,15 @@ static int slot_set_logging(struct hospes_memslot *slot, u32 flags)
 	return 0;
 }
 
+/*
+ * Guest-physical address bits the nested page tables can reach: 48 with
+ * 4 levels, all 52 with 5. Beyond that an address would alias a lower one.
+ */
+unsigned int hospes_guest_phys_bits(void)
+{
+	return min(MAX_PHYS_BITS, PAGE_SHIFT + 9U * hospes_ops->tdp_levels());
+}
+
 static int region_check(const struct hospes_memory_region *r)
 {
 	if (r->slot >= HOSPES_MAX_MEMSLOTS)
@@ -84,7 +93,7 @@ static int region_check(const struct hospes_memory_region *r)
 	if (!r->size)
 		return 0;
 	if (r->guest_phys_addr + r->size < r->guest_phys_addr ||
-	    r->guest_phys_addr + r->size > (1ULL << GUEST_PHYS_BITS))
+	    r->guest_phys_addr + r->size > 1ULL << hospes_guest_phys_bits())
 		return -EINVAL;
 	if (r->userspace_addr + r->size < r->userspace_addr ||
 	    !access_ok((void __user *)(unsigned long)r->userspace_addr, r->size))
@@ -181,6 +190,37 @@ struct hospes_memslot *hospes_gpa_to_slot(struct hospes_vm *vm, u64 gpa)
 }
 
 /*
+ * Is all of [gpa, gpa + len) guest RAM (possibly across several slots),
+ * and writable if asked? Caller holds vm->lock.
+ */
+static bool range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len, bool write)
+{
+	if (gpa + len < gpa)
+		return false;
+	while (len) {
+		struct hospes_memslot *slot = hospes_gpa_to_slot(vm, gpa);
+		u64 chunk;
+
+		if (!slot || (write && (slot->flags & HOSPES_MEM_READONLY)))
+			return false;
+		chunk = min(len, slot->gpa + slot->size - gpa);
+		gpa += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len)
+{
+	bool ram;
+
+	mutex_lock(&vm->lock);
+	ram = range_is_ram(vm, gpa, len, false);
+	mutex_unlock(&vm->lock);
+	return ram;
+}
+
+/*
  * Copy to or from guest-physical memory through the process's own mapping
  * of it, page by page. Must run in the VM process (the ioctls check that).
  * A write into a read-only slot fails as if there were no RAM there.
@@ -191,15 +231,14 @@ static int guest_copy(struct hospes_vm *vm, u64 gpa, void *buf, size_t len,
 	int ret = 0;
 
 	mutex_lock(&vm->lock);
-	while (len) {
+	/* All or nothing: a buffer running off RAM changes nothing. */
+	if (!range_is_ram(vm, gpa, len, write))
+		ret = -EFAULT;
+	while (!ret && len) {
 		struct hospes_memslot *slot = hospes_gpa_to_slot(vm, gpa);
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gpa));
 		void __user *hva;
 
-		if (!slot || (write && (slot->flags & HOSPES_MEM_READONLY))) {
-			ret = -EFAULT;
-			break;
-		}
 		hva = (void __user *)(slot->uaddr + (gpa - slot->gpa));
 		if (write ? copy_to_user(hva, buf, chunk) :
 			    copy_from_user(buf, hva, chunk)) {
@@ -225,30 +264,6 @@ int hospes_write_guest(struct hospes_vm *vm, u64 gpa, const void *buf,
 		       size_t len)
 {
 	return guest_copy(vm, gpa, (void *)buf, len, true);
-}
-
-/* Is all of [gpa, gpa + len) guest RAM (possibly across several slots)? */
-bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len)
-{
-	bool ram = true;
-
-	if (gpa + len < gpa)
-		return false;
-	mutex_lock(&vm->lock);
-	while (len) {
-		struct hospes_memslot *slot = hospes_gpa_to_slot(vm, gpa);
-		u64 chunk;
-
-		if (!slot) {
-			ram = false;
-			break;
-		}
-		chunk = min(len, slot->gpa + slot->size - gpa);
-		gpa += chunk;
-		len -= chunk;
-	}
-	mutex_unlock(&vm->lock);
-	return ram;
 }
 
 /*

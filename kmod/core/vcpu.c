@@ -194,6 +194,8 @@ static int vcpu_run(struct hospes_vcpu *vcpu)
 	if (memchr_inv(run->pad_in, 0, sizeof(run->pad_in)))
 		return -EINVAL;
 	vcpu->stats.runs++;
+	if (vcpu->reset_pending)
+		hospes_vcpu_reset(vcpu);
 	complete_pending(vcpu);
 	run->exit_reason = HOSPES_EXIT_NONE;
 
@@ -445,6 +447,7 @@ void hospes_vcpu_reset(struct hospes_vcpu *vcpu)
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = RFLAGS_FIXED_1;
 	vcpu->wait = HOSPES_WAIT_NONE;
+	vcpu->reset_pending = false;
 	vcpu->pending.op = HOSPES_PENDING_NONE;
 	hospes_ops->vcpu_reset(vcpu);
 }

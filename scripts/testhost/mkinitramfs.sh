@@ -22,6 +22,7 @@ cp "$busybox" "$root/bin/busybox"
 cp "$top/scripts/testhost/init" "$root/init"
 cp "$ko" "$root/hospes/"
 cp "$top/build/userspace/hospes" "$root/hospes/bin/"
+cp "$top/build/pvguest/pvguest.elf" "$root/hospes/"
 for t in "$top"/build/selftests/*; do
 	[ -x "$t" ] && cp "$t" "$root/hospes/selftests/"
 done

@@ -38,6 +38,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/hospes_pv.h>
 
 #define HOSPES_API_VERSION	1
 
@@ -58,6 +59,12 @@
 #define HOSPES_CREATE_VM	_IO(HOSPESIO, 0x01)
 /* No argument. Returns the size to mmap on a vCPU fd for struct hospes_run. */
 #define HOSPES_GET_RUN_SIZE	_IO(HOSPESIO, 0x02)
+/*
+ * No argument. Returns how many bits of guest-physical address memory
+ * slots may use on this host: 48 where nested paging has 4 levels, 52
+ * where it has 5.
+ */
+#define HOSPES_GET_GUEST_PHYS_BITS _IO(HOSPESIO, 0x03)
 
 /* ---- VM fd ----------------------------------------------------------- */
 
@@ -66,10 +73,10 @@
  *
  * Guest-physical [guest_phys_addr, guest_phys_addr + size) is backed by the
  * calling process's memory at userspace_addr. All three must be multiples of
- * 4 KiB; the range must not overlap another slot's; the guest-physical end
- * must fit the guest's physical address width (52 bits). size 0 deletes the
- * slot. An existing slot may only be deleted or have its flags changed
- * (same base, size and address); anything else is EEXIST.
+ * 4 KiB; the range must not overlap another slot's. size 0 deletes the
+ * slot. The guest-physical end may be at most 2^HOSPES_GET_GUEST_PHYS_BITS.
+ * An existing slot may only be deleted or have its flags changed (same
+ * base, size and address); anything else is EEXIST.
  *
  * Guest memory stays ordinary process memory: userspace may read and write
  * it at any time (save and migration rely on that). The kernel maps pages
@@ -293,9 +300,6 @@ enum hospes_exit_reason {
 
 #define HOSPES_EXIT_IO_IN	0
 #define HOSPES_EXIT_IO_OUT	1
-
-/* Hypercall numbers from here up belong to the VMM (HOSPES_EXIT_HYPERCALL). */
-#define HOSPES_HC_VMM_BASE	0x10000
 
 enum hospes_internal_error {
 	HOSPES_INTERNAL_ERROR_ENTRY_FAILED	= 1, /* the CPU refused the guest state */

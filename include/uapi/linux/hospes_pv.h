@@ -60,20 +60,29 @@
  * SET_TIMER(deadline_ns, port): raise event port when the guest clock
  *   (nanoseconds since the VM started) reaches deadline_ns; one-shot, one
  *   per vCPU, a new call replaces the old one; deadline 0 cancels. A
- *   deadline already past fires at once.
- * EVTCHN_BIND(port, vcpu): deliver port's events to vcpu (default 0).
+ *   deadline already past fires at once; one too far away for the host's
+ *   clock (past 2^63 ns of host uptime) is -HOSPES_EINVAL.
+ * EVTCHN_BIND(port, vcpu): deliver port's events to vcpu (default 0);
+ *   -HOSPES_ENOENT if that vCPU does not exist.
  * EVTCHN_NOTIFY(port): signal the VMM (for example "ring has requests").
  * EVTCHN_UNMASK(port): clear port's mask bit and, if it is pending,
  *   deliver it now. (Masking needs no call: set the bit in evtchn_mask.)
  * YIELD(): give the host CPU away for a moment.
- * BLOCK(): sleep until an event is pending for this vCPU (returns at once
- *   if one is). Interrupts need not be enabled; the event stays pending
- *   for the guest to find.
+ * BLOCK(): sleep until upcall_pending is set for this vCPU (returns at
+ *   once if it is), whether or not upcall_mask or RFLAGS.IF allow the
+ *   interrupt. A port masked in evtchn_mask never sets upcall_pending.
  * SHUTDOWN(reason, code): stop the VM: HOSPES_SHUTDOWN_*; code is the exit
  *   status for poweroff and the crash code for crash. Does not return.
  * SUSPEND(): called after the VMM raised HOSPES_PV_PORT_SUSPEND and the
- *   guest quiesced its devices. Returns 0 when the guest runs on, or 1 when
- *   it was restored from a save or migration and must reconnect devices.
+ *   guest quiesced its devices. Returns 0 when the guest runs on where it
+ *   was (the save was cancelled or only copied it), or 1 when it runs in a
+ *   restored or migrated VM. After 1 the hypervisor state is new: register
+ *   shared info again, re-bind ports, re-arm timers and restart device
+ *   rings from their start-info entries. Called without a request, it
+ *   returns 0 at once.
+ *
+ * A guest-physical buffer is checked whole before anything is read or
+ * written: a call that fails with -HOSPES_EFAULT has changed nothing.
  */
 enum hospes_hypercall {
 	HOSPES_HC_CONSOLE_WRITE		= 1,
@@ -97,10 +106,18 @@ enum hospes_shutdown_reason {
 	HOSPES_SHUTDOWN_CRASH		= 2,
 };
 
-/* Event channel ports: 0 .. HOSPES_PV_EVTCHN_PORTS - 1. */
-#define HOSPES_PV_EVTCHN_PORTS	1024
-/* Ports with a fixed meaning; the rest are free for timers and devices. */
-#define HOSPES_PV_PORT_SUSPEND	1	/* the VMM asks the guest to suspend */
+/* Hypercall numbers from here up belong to the VMM, passed to it unchecked. */
+#define HOSPES_HC_VMM_BASE	0x10000
+
+/*
+ * Event channel ports: 0 .. HOSPES_PV_EVTCHN_PORTS - 1. Ports below
+ * HOSPES_PV_FIRST_GUEST_PORT are the VMM's to assign (the suspend port,
+ * the ports of start-info devices); the guest picks its own (timers, its
+ * own signalling) from HOSPES_PV_FIRST_GUEST_PORT up.
+ */
+#define HOSPES_PV_EVTCHN_PORTS		1024
+#define HOSPES_PV_FIRST_GUEST_PORT	64
+#define HOSPES_PV_PORT_SUSPEND		1	/* the VMM asks the guest to suspend */
 
 /*
  * Guest time. ns since the VM started =
@@ -146,6 +163,10 @@ struct hospes_pv_vcpu_info {
  * upcall_pending of the port's vCPU, then interrupts it with the vector
  * given to SET_SHARED_INFO (unless upcall_mask is set). The guest clears
  * pending bits with atomic operations.
+ *
+ * The upcall is level-triggered and needs no EOI: it is delivered again
+ * whenever the vCPU can take it while upcall_pending is still 1, so the
+ * handler clears upcall_pending before it scans the bitmaps.
  */
 struct hospes_shared_info {
 	struct hospes_pv_vcpu_info vcpu_info[HOSPES_PV_MAX_VCPUS];
@@ -198,9 +219,10 @@ struct hospes_start_info {
 
 /*
  * The block ring: a header, then request slots. The guest fills slots,
- * advances req_prod and notifies; the VMM serves them, writes the status,
- * advances rsp_prod and raises the port. Indexes run freely and wrap
- * modulo 2^32; slot = index % nr_slots.
+ * advances req_prod and notifies; the VMM serves them in order, writes
+ * each request's status into its own slot, advances rsp_prod past it and
+ * raises the port. A slot is the guest's again once rsp_prod has passed
+ * it. Indexes run freely and wrap modulo 2^32; slot = index % nr_slots.
  */
 enum hospes_blk_op {
 	HOSPES_BLK_READ		= 0,

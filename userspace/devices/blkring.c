@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A PV block device (struct hospes_blk_ring of linux/hospes_pv.h) backed by
+ * a file or block device. Requests are served synchronously on the vCPU
+ * thread that delivers the guest's notification.
+ *
+ * Everything in the ring is guest memory the guest may change at any time:
+ * the VMM keeps its own consumer index and slot count, copies each request
+ * before checking it, and never trusts the ring header it wrote.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/hospes_pv.h>
+
+#include "devices.h"
+#include "machine.h"
+
+#define SECTOR_SIZE	512
+#define MAX_REQUEST_LEN	(64 * 1024)	/* the ABI's limit */
+
+struct blkring {
+	struct device dev;
+	struct machine *m;
+	int fd;
+	uint64_t capacity;		/* sectors */
+	struct hospes_blk_ring *ring;
+	uint32_t nr_slots;
+	uint32_t port;
+	uint32_t cons;			/* requests served so far */
+};
+
+static struct blkring *to_blkring(struct device *dev)
+{
+	return (struct blkring *)dev;
+}
+
+int blkring_check(const struct hospes_blk_request *req, uint64_t capacity,
+		  const struct guest_mem *mem)
+{
+	uint64_t sectors = req->len / SECTOR_SIZE;
+
+	if (req->op == HOSPES_BLK_FLUSH)
+		return 0;
+	if (req->op != HOSPES_BLK_READ && req->op != HOSPES_BLK_WRITE)
+		return -EINVAL;
+	if (!req->len || req->len % SECTOR_SIZE || req->len > MAX_REQUEST_LEN)
+		return -EINVAL;
+	if (req->sector > capacity || sectors > capacity - req->sector)
+		return -EINVAL;
+	if (!gpa_to_host(mem, req->buf_gpa, req->len))
+		return -EINVAL;
+	return 0;
+}
+
+/* All of len bytes, or -EIO (a short transfer: the file shrank). */
+static int transfer(int fd, uint8_t *buf, size_t len, off_t off, bool write)
+{
+	while (len) {
+		ssize_t n = write ? pwrite(fd, buf, len, off) :
+				    pread(fd, buf, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EIO;
+		buf += n;
+		len -= n;
+		off += n;
+	}
+	return 0;
+}
+
+static int serve_one(struct blkring *b, const struct hospes_blk_request *req)
+{
+	int err = blkring_check(req, b->capacity, &b->m->mem);
+	uint8_t *buf;
+
+	if (err)
+		return err;
+	if (req->op == HOSPES_BLK_FLUSH)
+		return fdatasync(b->fd) ? -EIO : 0;
+	buf = gpa_to_host(&b->m->mem, req->buf_gpa, req->len);
+	return transfer(b->fd, buf, req->len, req->sector * SECTOR_SIZE,
+			req->op == HOSPES_BLK_WRITE);
+}
+
+void blkring_serve(struct device *dev)
+{
+	struct blkring *b = to_blkring(dev);
+	struct hospes_blk_ring *ring = b->ring;
+	uint32_t prod, served = 0;
+
+	/* Requests posted while serving are served too: no notification is lost. */
+	while ((prod = __atomic_load_n(&ring->req_prod, __ATOMIC_ACQUIRE)) != b->cons &&
+	       !machine_stopping(b->m)) {
+		uint32_t n = prod - b->cons;
+
+		/*
+		 * More than a ring's worth outstanding means the guest wrote
+		 * over unserved slots: serve each slot once, as the last ones.
+		 */
+		if (n > b->nr_slots) {
+			b->cons = prod - b->nr_slots;
+			n = b->nr_slots;
+		}
+		for (; n; n--, b->cons++, served++) {
+			struct hospes_blk_request *slot =
+				&ring->slots[b->cons % b->nr_slots];
+			struct hospes_blk_request req;
+
+			memcpy(&req, slot, sizeof(req));
+			__atomic_store_n(&slot->status, serve_one(b, &req),
+					 __ATOMIC_RELAXED);
+		}
+		__atomic_store_n(&ring->req_cons, b->cons, __ATOMIC_RELAXED);
+		__atomic_store_n(&ring->rsp_prod, b->cons, __ATOMIC_RELEASE);
+	}
+	/* ENOENT: no shared-info page yet, so nobody to tell. */
+	if (served)
+		b->m->send_event(b->m, b->port);
+}
+
+static void blkring_notify(struct device *dev, uint32_t port)
+{
+	(void)port;
+	blkring_serve(dev);
+}
+
+static void blkring_destroy(struct device *dev)
+{
+	struct blkring *b = to_blkring(dev);
+
+	close(b->fd);
+	device_release(dev);
+	free(b);
+}
+
+struct device *blkring_create(struct machine *m, int fd, uint64_t capacity,
+			      uint64_t ring_gpa, uint32_t port)
+{
+	uint64_t bytes = BLKRING_PAGES * GUEST_PAGE_SIZE;
+	struct blkring *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	device_init(&b->dev, "blkring", blkring_destroy);
+	b->m = m;
+	b->fd = fd;
+	b->capacity = capacity;
+	b->ring = gpa_to_host(&m->mem, ring_gpa, bytes);
+	b->nr_slots = (bytes - sizeof(*b->ring)) / sizeof(b->ring->slots[0]);
+	b->port = port;
+	memset(b->ring, 0, bytes);
+	b->ring->nr_slots = b->nr_slots;
+	if (bus_bind_event(&m->bus, port, blkring_notify, &b->dev)) {
+		device_release(&b->dev);
+		free(b);
+		return NULL;
+	}
+	machine_add_device(m, &b->dev);
+	return &b->dev;
+}
+
+/* --disk FILE: the first PV block device. */
+static int blkring_setup(struct machine *m)
+{
+	const char *path = m->cfg->disk;
+	struct hospes_pv_device pv = {
+		.type = HOSPES_PV_DEV_BLOCK,
+		.ring_pages = BLKRING_PAGES,
+	};
+	uint64_t ring_gpa;
+	off_t size;
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "hospes: --disk %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	if (size < 0) {
+		fprintf(stderr, "hospes: --disk %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (size % SECTOR_SIZE)
+		fprintf(stderr, "hospes: --disk %s: the last %lld bytes are not a whole sector: the guest will not see them\n",
+			path, (long long)(size % SECTOR_SIZE));
+	pv.capacity = size / SECTOR_SIZE;
+	pv.port = machine_alloc_port(m);
+	if (pvboot_reserve(&m->boot, BLKRING_PAGES, &ring_gpa)) {
+		fprintf(stderr, "hospes: --disk %s: no room for its ring in guest memory\n",
+			path);
+		close(fd);
+		return -1;
+	}
+	pv.ring_gpa = ring_gpa;
+	if (pvboot_add_device(&m->boot, &pv)) {
+		fprintf(stderr, "hospes: --disk %s: more than %d PV devices\n",
+			path, HOSPES_PV_MAX_DEVICES);
+		close(fd);
+		return -1;
+	}
+	if (!blkring_create(m, fd, pv.capacity, pv.ring_gpa, pv.port)) {
+		fprintf(stderr, "hospes: out of memory\n");
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+const struct device_model blkring_model = {
+	.name = "blkring",
+	.setup = blkring_setup,
+};

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The device models a machine can have. Each file in devices/ exports one
+ * struct device_model; run.c sets up every model in its table, and each
+ * decides from the machine's configuration whether it is wanted.
+ */
+#ifndef HOSPES_DEVICES_H
+#define HOSPES_DEVICES_H
+
+#include <stdint.h>
+
+#include "bus.h"
+
+struct console;
+struct guest_mem;
+struct machine;
+
+struct device_model {
+	const char *name;
+	/*
+	 * Create the device if the configuration asks for it and attach it
+	 * to the machine (bus ranges, event ports, PV device list, device
+	 * list for teardown). 0, or -1 after printing why.
+	 */
+	int (*setup)(struct machine *m);
+};
+
+extern const struct device_model serial8250_model;
+extern const struct device_model blkring_model;
+
+/* ---- 8250/16550A UART ------------------------------------------------ */
+
+#define COM1_PORT		0x3f8
+#define SERIAL8250_NR_REGS	8
+
+extern const struct bus_ops serial8250_ops;
+/* A UART whose line is the console; register it with serial8250_ops. */
+struct device *serial8250_create(struct console *con);
+
+/* ---- PV block device: a struct hospes_blk_ring served from a file ---- */
+
+#define BLKRING_PAGES		1
+
+/*
+ * A ring at ring_gpa (BLKRING_PAGES pages of m's RAM, reserved), served
+ * from fd (capacity sectors), notified on and raising port. Initializes the
+ * ring header, binds the port and adds the device to m. NULL on ENOMEM.
+ */
+struct device *blkring_create(struct machine *m, int fd, uint64_t capacity,
+			      uint64_t ring_gpa, uint32_t port);
+/* Serve every request the guest has posted (what a notification does). */
+void blkring_serve(struct device *dev);
+
+struct hospes_blk_request;
+/* 0 if req may be served against capacity sectors and mem, else -EINVAL. */
+int blkring_check(const struct hospes_blk_request *req, uint64_t capacity,
+		  const struct guest_mem *mem);
+
+#endif /* HOSPES_DEVICES_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Small helpers for parsing the command line. */
+#ifndef HOSPES_UTIL_H
+#define HOSPES_UTIL_H
+
+#include <stdint.h>
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define KIB		1024ull
+#define MIB		(1024 * KIB)
+#define GIB		(1024 * MIB)
+
+/*
+ * A size: a decimal number of bytes, or with a suffix K, M, G or T (either
+ * case, powers of 1024). Returns 0, or -1 for anything else, including a
+ * value that does not fit 64 bits.
+ */
+int parse_size(const char *s, uint64_t *bytes);
+
+/* A decimal integer in [min, max]. Returns 0, or -1. */
+int parse_uint(const char *s, unsigned int min, unsigned int max,
+	       unsigned int *value);
+
+#endif /* HOSPES_UTIL_H */
