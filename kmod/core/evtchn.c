@@ -71,26 +71,6 @@ static struct hospes_vcpu *evtchn_set_pending(struct hospes_vm *vm, u32 port)
 	return vm->vcpus[target];
 }
 
-/* Raise port from any context, the timer interrupt included. */
-int hospes_evtchn_raise(struct hospes_vm *vm, u32 port)
-{
-	struct hospes_vcpu *vcpu;
-	unsigned long flags;
-	int ret = -ENOENT;
-
-	if (port >= HOSPES_PV_EVTCHN_PORTS)
-		return -EINVAL;
-	spin_lock_irqsave(&vm->pv_lock, flags);
-	if (vm->shinfo) {
-		vcpu = evtchn_set_pending(vm, port);
-		if (vcpu)
-			hospes_vcpu_wake(vcpu);
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&vm->pv_lock, flags);
-	return ret;
-}
-
 int hospes_evtchn_bind(struct hospes_vm *vm, u64 port, u64 vcpu_id)
 {
 	unsigned long flags;
@@ -108,11 +88,14 @@ int hospes_evtchn_bind(struct hospes_vm *vm, u64 port, u64 vcpu_id)
 	return ret;
 }
 
-/* Unmasking a port that fired while masked delivers it now. */
-int hospes_evtchn_unmask(struct hospes_vm *vm, u64 port)
+/*
+ * Deliver port: raise it, or (unmask) clear its mask and deliver it if it
+ * fired while masked. From any context, the timer interrupt included.
+ */
+static int evtchn_deliver(struct hospes_vm *vm, u64 port, bool unmask)
 {
 	struct hospes_shared_info *si;
-	struct hospes_vcpu *vcpu = NULL;
+	struct hospes_vcpu *vcpu;
 	unsigned long flags;
 	int ret = -ENOENT;
 
@@ -120,16 +103,30 @@ int hospes_evtchn_unmask(struct hospes_vm *vm, u64 port)
 		return -EINVAL;
 	spin_lock_irqsave(&vm->pv_lock, flags);
 	si = vm->shinfo;
-	if (si) {
+	if (!si)
+		goto out;
+	ret = 0;
+	if (unmask) {
 		clear_bit(port, (unsigned long *)si->evtchn_mask);
-		if (test_and_clear_bit(port, (unsigned long *)si->evtchn_pending))
-			vcpu = evtchn_set_pending(vm, port);
-		if (vcpu)
-			hospes_vcpu_wake(vcpu);
-		ret = 0;
+		if (!test_and_clear_bit(port, (unsigned long *)si->evtchn_pending))
+			goto out;
 	}
+	vcpu = evtchn_set_pending(vm, port);
+	if (vcpu)
+		hospes_vcpu_wake(vcpu);
+out:
 	spin_unlock_irqrestore(&vm->pv_lock, flags);
 	return ret;
+}
+
+int hospes_evtchn_raise(struct hospes_vm *vm, u32 port)
+{
+	return evtchn_deliver(vm, port, false);
+}
+
+int hospes_evtchn_unmask(struct hospes_vm *vm, u64 port)
+{
+	return evtchn_deliver(vm, port, true);
 }
 
 int hospes_evtchn_send_ioctl(struct hospes_vm *vm,

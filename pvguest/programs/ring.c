@@ -116,15 +116,16 @@ static int plan(struct extent *ex, uint64_t cap)
 	return n;
 }
 
-static void write_read_verify(struct blkfront *bf, struct extent *ex, int n)
+/* Submit every extent as one op, kick once, then wait for them in order. */
+static void submit_all(struct blkfront *bf, struct extent *ex, int n,
+		       uint32_t op)
 {
-	int32_t st;
+	bool write = op == HOSPES_BLK_WRITE;
 
 	for (int i = 0; i < n; i++) {
-		fill(ex[i].wbuf, ex[i].sector, ex[i].sectors);
 		ex[i].req = (struct blk_request){
-			.op = HOSPES_BLK_WRITE, .sector = ex[i].sector,
-			.buf_gpa = (uintptr_t)ex[i].wbuf,
+			.op = op, .sector = ex[i].sector,
+			.buf_gpa = (uintptr_t)(write ? ex[i].wbuf : ex[i].rbuf),
 			.len = ex[i].sectors * SECTOR_SIZE,
 		};
 		blk_submit(bf, &ex[i].req);
@@ -133,29 +134,25 @@ static void write_read_verify(struct blkfront *bf, struct extent *ex, int n)
 	for (int i = 0; i < n; i++) {
 		blk_wait(bf, &ex[i].req);
 		if (ex[i].req.status)
-			fail("write", ex[i].req.status);
+			fail(write ? "write" : "read", ex[i].req.status);
+		else if (!write && verify(ex[i].rbuf, ex[i].sector, ex[i].sectors))
+			fail("read back what was written", 0);
 	}
+}
+
+static void write_read_verify(struct blkfront *bf, struct extent *ex, int n)
+{
+	int32_t st;
+
+	for (int i = 0; i < n; i++)
+		fill(ex[i].wbuf, ex[i].sector, ex[i].sectors);
+	submit_all(bf, ex, n, HOSPES_BLK_WRITE);
 
 	st = blk_io(bf, HOSPES_BLK_FLUSH, 0, NULL, 0);
 	if (st)
 		fail("flush", st);
 
-	for (int i = 0; i < n; i++) {
-		ex[i].req = (struct blk_request){
-			.op = HOSPES_BLK_READ, .sector = ex[i].sector,
-			.buf_gpa = (uintptr_t)ex[i].rbuf,
-			.len = ex[i].sectors * SECTOR_SIZE,
-		};
-		blk_submit(bf, &ex[i].req);
-	}
-	blk_kick(bf);
-	for (int i = 0; i < n; i++) {
-		blk_wait(bf, &ex[i].req);
-		if (ex[i].req.status)
-			fail("read", ex[i].req.status);
-		else if (verify(ex[i].rbuf, ex[i].sector, ex[i].sectors))
-			fail("read back what was written", 0);
-	}
+	submit_all(bf, ex, n, HOSPES_BLK_READ);
 	printk("ring: %d extents written, flushed, read back%s\n", n,
 	       fails ? "" : " and verified");
 }
