@@ -204,6 +204,12 @@ struct hospes_arch_ops {
 
 	u32 hypercall_insn;		/* HOSPES_PV_INSN_* */
 
+	/* An event being delivered and the interrupt shadow, for saving. */
+	void (*get_events)(struct hospes_vcpu *vcpu,
+			   struct hospes_vcpu_events *e);
+	int (*set_events)(struct hospes_vcpu *vcpu,
+			  const struct hospes_vcpu_events *e);
+
 	/* An emulated instruction ends an STI or MOV SS interrupt shadow. */
 	void (*clear_interrupt_shadow)(struct hospes_vcpu *vcpu);
 	bool (*interrupt_allowed)(struct hospes_vcpu *vcpu);
@@ -302,6 +308,20 @@ void hospes_pvtime_tick(struct hospes_vm *vm);
 int hospes_get_time(struct hospes_vcpu *vcpu, u64 gpa);
 void hospes_pv_timer_init(struct hospes_vcpu *vcpu);
 int hospes_set_timer(struct hospes_vcpu *vcpu, u64 deadline_ns, u64 port);
+
+/* state.c: what save and migration carry */
+int hospes_get_clock(struct hospes_vm *vm, struct hospes_clock __user *uc);
+int hospes_set_clock(struct hospes_vm *vm, struct hospes_clock __user *uc);
+int hospes_get_pv_state(struct hospes_vm *vm,
+			struct hospes_pv_state __user *us);
+int hospes_set_pv_state(struct hospes_vm *vm,
+			struct hospes_pv_state __user *us);
+int hospes_get_vcpu_events(struct hospes_vcpu *vcpu,
+			   struct hospes_vcpu_events __user *ue);
+int hospes_set_vcpu_events(struct hospes_vcpu *vcpu,
+			   struct hospes_vcpu_events __user *ue);
+int hospes_get_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
+int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
 
 /* mmio.c: emulate the instruction that touched memory outside RAM */
 int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);

@@ -101,6 +101,14 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hospes_evtchn_send_ioctl(vm, argp);
 	case HOSPES_GET_DIRTY_LOG:
 		return hospes_get_dirty_log(vm, argp);
+	case HOSPES_GET_CLOCK:
+		return hospes_get_clock(vm, argp);
+	case HOSPES_SET_CLOCK:
+		return hospes_set_clock(vm, argp);
+	case HOSPES_GET_PV_STATE:
+		return hospes_get_pv_state(vm, argp);
+	case HOSPES_SET_PV_STATE:
+		return hospes_set_pv_state(vm, argp);
 	default:
 		return -ENOTTY;
 	}

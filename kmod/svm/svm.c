@@ -657,6 +657,52 @@ static void svm_enable_irq_window(struct hospes_vcpu *vcpu)
 	svm_set_intercept(c, INTERCEPT_VINTR);
 }
 
+static void svm_get_events(struct hospes_vcpu *vcpu,
+			   struct hospes_vcpu_events *e)
+{
+	const struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	u32 inj = c->event_inj;
+
+	e->interrupt_shadow = !!(c->int_state & SVM_INTERRUPT_SHADOW_MASK);
+	if (!(inj & SVM_EVTINJ_VALID))
+		return;
+	e->injected_type = (inj & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT ?
+			   HOSPES_EVENT_EXCEPTION : HOSPES_EVENT_IRQ;
+	e->injected_vector = inj & SVM_EVTINJ_VEC_MASK;
+	e->injected_has_error = !!(inj & SVM_EVTINJ_VALID_ERR);
+	e->injected_error = c->event_inj_err;
+}
+
+static int svm_set_events(struct hospes_vcpu *vcpu,
+			  const struct hospes_vcpu_events *e)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	switch (e->injected_type) {
+	case HOSPES_EVENT_NONE:
+		c->event_inj = 0;
+		break;
+	case HOSPES_EVENT_IRQ:
+		if (e->injected_vector < 32 || e->injected_has_error)
+			return -EINVAL;
+		svm_inject_irq(vcpu, e->injected_vector);
+		break;
+	case HOSPES_EVENT_EXCEPTION:
+		if (e->injected_vector >= 32)
+			return -EINVAL;
+		svm_inject_exception(vcpu, e->injected_vector,
+				     e->injected_has_error, e->injected_error);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (e->interrupt_shadow)
+		c->int_state |= SVM_INTERRUPT_SHADOW_MASK;
+	else
+		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	return 0;
+}
+
 static const struct hospes_arch_ops svm_ops = {
 	.name			= "svm",
 	.tdp_format		= &npt_format,
@@ -669,6 +715,8 @@ static const struct hospes_arch_ops svm_ops = {
 	.vcpu_enter		= svm_vcpu_enter,
 	.handle_exit		= svm_handle_exit,
 	.hypercall_insn		= HOSPES_PV_INSN_VMMCALL,
+	.get_events		= svm_get_events,
+	.set_events		= svm_set_events,
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,

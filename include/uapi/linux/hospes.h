@@ -167,6 +167,41 @@ struct hospes_dirty_log {
 
 #define HOSPES_GET_DIRTY_LOG	_IOW(HOSPESIO, 0x14, struct hospes_dirty_log)
 
+/*
+ * The guest's clock, for save and restore: ns is guest time (nanoseconds
+ * since the VM started, what the PV clock shows), tsc the guest's TSC, both
+ * taken at the same instant. SET_CLOCK makes the guest's time and TSC go
+ * on from these values; it must come before the first vCPU is created
+ * (EBUSY after), so every vCPU starts with the same TSC.
+ */
+struct hospes_clock {
+	__u64 ns;
+	__u64 tsc;
+	__u64 reserved[2];
+};
+
+#define HOSPES_GET_CLOCK	_IOR(HOSPESIO, 0x15, struct hospes_clock)
+#define HOSPES_SET_CLOCK	_IOW(HOSPESIO, 0x16, struct hospes_clock)
+
+/*
+ * The paravirtual state the kernel keeps for a VM (linux/hospes_pv.h): the
+ * shared-info page the guest registered (if flags has
+ * HOSPES_PV_STATE_SHINFO) and its upcall vector, and which vCPU each event
+ * port interrupts. SET checks them as the hypercalls would.
+ */
+#define HOSPES_PV_STATE_SHINFO	(1u << 0)
+
+struct hospes_pv_state {
+	__u64 shinfo_gpa;
+	__u32 upcall_vector;
+	__u32 flags;
+	__u8 port_vcpu[HOSPES_PV_EVTCHN_PORTS];
+	__u64 reserved[4];
+};
+
+#define HOSPES_GET_PV_STATE	_IOR(HOSPESIO, 0x17, struct hospes_pv_state)
+#define HOSPES_SET_PV_STATE	_IOW(HOSPESIO, 0x18, struct hospes_pv_state)
+
 /* ---- vCPU fd --------------------------------------------------------- */
 
 /* No argument. Run the vCPU until an exit userspace must see. */
@@ -281,6 +316,58 @@ struct hospes_interrupt {
 
 #define HOSPES_INTERRUPT	_IOW(HOSPESIO, 0x28, struct hospes_interrupt)
 #define HOSPES_GET_VCPU_STATS	_IOR(HOSPESIO, 0x29, struct hospes_stats)
+
+/*
+ * Everything about a vCPU beyond its registers that save and restore need:
+ * an event being delivered (injected: an interrupt or exception the CPU
+ * had started to deliver), the interrupt queued by HOSPES_INTERRUPT, the
+ * STI/MOV SS interrupt shadow, whether the vCPU waits (HLT, PV BLOCK), and
+ * its PV one-shot timer (deadline in guest ns, 0: none).
+ *
+ * An exit userspace has handled is only finished by the next HOSPES_RUN
+ * (an IN's value reaches RAX then): before saving a vCPU, call HOSPES_RUN
+ * once with immediate_exit set, which finishes it without entering the
+ * guest.
+ */
+#define HOSPES_EVENT_NONE	0
+#define HOSPES_EVENT_IRQ	1
+#define HOSPES_EVENT_EXCEPTION	2
+
+#define HOSPES_WAIT_RUNNING	0
+#define HOSPES_WAIT_HALTED	1	/* HLT with interrupts enabled */
+#define HOSPES_WAIT_BLOCKED	2	/* HOSPES_HC_BLOCK */
+
+struct hospes_vcpu_events {
+	__u8 injected_type;	/* HOSPES_EVENT_* */
+	__u8 injected_vector;
+	__u8 injected_has_error;
+	__u8 interrupt_shadow;	/* 0 or 1 */
+	__u32 injected_error;
+	__s32 queued_irq;	/* -1: none */
+	__u32 wait;		/* HOSPES_WAIT_* */
+	__u64 timer_deadline_ns;
+	__u32 timer_port;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+#define HOSPES_GET_VCPU_EVENTS	_IOR(HOSPESIO, 0x2a, struct hospes_vcpu_events)
+#define HOSPES_SET_VCPU_EVENTS	_IOW(HOSPESIO, 0x2b, struct hospes_vcpu_events)
+
+/*
+ * The FPU, SSE and extended state in the XSAVE layout (legacy area,
+ * header, then components at their standard offsets). The size is the
+ * host's, at most HOSPES_XSAVE_SIZE; SET refuses state the host CPU does
+ * not support (EINVAL).
+ */
+#define HOSPES_XSAVE_SIZE	4096
+
+struct hospes_xsave {
+	__u32 region[HOSPES_XSAVE_SIZE / 4];
+};
+
+#define HOSPES_GET_XSAVE	_IOR(HOSPESIO, 0x2c, struct hospes_xsave)
+#define HOSPES_SET_XSAVE	_IOW(HOSPESIO, 0x2d, struct hospes_xsave)
 
 /* ---- The run area: mmap(vcpu_fd, 0, HOSPES_GET_RUN_SIZE) ------------- */
 
