@@ -15,7 +15,7 @@ CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include/uapi
 export CC CFLAGS BUILD LSRC KVER KDIR
 
 .PHONY: all kmod userspace selftests pvguest unit deps check check-host lint \
-	checkpatch sparse demo clean help
+	checkpatch sparse demo bench bench-build clean help
 
 all: kmod userspace selftests pvguest
 
@@ -25,6 +25,7 @@ help:
 	@echo "make check       unit tests, lint, then the selftests in QEMU test hosts"
 	@echo "make check-host  the selftests on this machine's own kernel (real SVM)"
 	@echo "make demo        boot a test host and show hospes loaded"
+	@echo "make bench       time hospes against kvm_amd in one test host boot"
 	@echo "make lint        checkpatch --strict and sparse on the module"
 
 deps:
@@ -77,6 +78,15 @@ check-host: all
 demo: all
 	scripts/testhost/run.sh --timeout 300 demo
 	@grep -v '^# hospes-' build/testhost/demo/tap.log
+
+# Static bench programs into build/bench, for the test host.
+bench-build:
+	$(MAKE) -C bench
+
+# One boot: the same guest loops on kvm_amd, then on hospes.
+# Writes bench/results.json.
+bench: kmod userspace bench-build
+	bench/run.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Pack the test host's initramfs: static busybox, the init script, the
-# module and every built selftest binary.
+# module, every built selftest binary, and the bench with its kvm modules.
 #
 #   mkinitramfs.sh OUTPUT.cpio.gz
 set -eu
@@ -25,5 +25,29 @@ cp "$top/build/userspace/hospes" "$root/hospes/bin/"
 cp "$top/build/pvguest/pvguest.elf" "$root/hospes/"
 for t in "$top"/build/selftests/*; do
 	[ -x "$t" ] && cp "$t" "$root/hospes/selftests/"
+done
+# The bench (hospes.mode=bench): its programs, and Debian's kvm_amd as the
+# peer hypervisor, with every module it depends on and their lines of
+# modules.dep, so that busybox modprobe can load and unload the stack.
+mkdir -p "$root/hospes/bench"
+for t in "$top"/build/bench/*; do
+	[ -x "$t" ] && cp "$t" "$root/hospes/bench/"
+done
+kver=${KVER:-$(ls /lib/modules | grep -- '-amd64$' | sort -V | tail -n 1)}
+moddir=/lib/modules/$kver
+with_deps() {
+	local m d
+	for m; do
+		for d in $(modinfo -k "$kver" -F depends "$m" | tr , ' '); do
+			with_deps "$d"
+		done
+		modinfo -k "$kver" -n "$m"
+	done
+}
+for f in $(with_deps kvm kvm-amd | sort -u); do
+	rel=${f#"$moddir"/}
+	mkdir -p "$root$moddir/${rel%/*}"
+	cp "$f" "$root$moddir/$rel"
+	grep "^$rel:" "$moddir/modules.dep" >>"$root$moddir/modules.dep"
 done
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$output"

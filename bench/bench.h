@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hospes bench: the same guest loops, timed on two hypervisors.
+ *
+ * One program per hypervisor (kvm_peer on /dev/kvm, hospes_bench on
+ * /dev/hospes). Everything that decides what is measured lives in
+ * common.c and guest.S, shared by both: the guest bytes, the memory
+ * layout, the run loop that counts exits and reads the TSC, the repeats
+ * and the median. A backend only translates "make a VM", "run until the
+ * next exit" and "read the registers" into its own ioctls.
+ */
+#ifndef HOSPES_BENCH_H
+#define HOSPES_BENCH_H
+
+/* Shared with guest.S, so only preprocessor constants above this line. */
+
+/*
+ * Guest ports. Neither VMM models any device (no in-kernel irqchip or
+ * PIT on the KVM side), so every port exits to userspace; these two are
+ * just far from the ones a PC guest would normally poke.
+ */
+#define BENCH_PORT_START	0xe0	/* "set up, start the clock now" */
+#define BENCH_PORT_LOOP		0xe1	/* one iteration of the port-I/O loop */
+
+/*
+ * Guest-physical layout. Slot 0 is low memory holding the code; slot 1
+ * the memory the touch loop writes. Slot 1 starts 2 MiB-aligned so that a
+ * hypervisor may back it with 2 MiB nested pages when the host page is a
+ * transparent huge page (guest and host address congruent modulo 2 MiB).
+ */
+#define BENCH_LOW_SIZE		0x100000	/* 1 MiB at GPA 0 */
+#define BENCH_CODE_GPA		0x1000
+#define BENCH_TOUCH_GPA		0x200000
+#define BENCH_PAGE_SIZE		4096
+
+#ifndef __ASSEMBLER__
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Defaults: a few seconds per side under TCG, where one exit is ~50k cycles. */
+#define BENCH_DEFAULT_REPEATS	5
+#define BENCH_DEFAULT_PIO	10000
+#define BENCH_DEFAULT_CPUID	10000
+#define BENCH_DEFAULT_TOUCH_MIB	64
+
+/* guest.S: position-independent 32-bit code, copied to BENCH_CODE_GPA. */
+extern const unsigned char guest_begin[], guest_end[];
+extern const unsigned char guest_pio[], guest_cpuid[], guest_touch[];
+
+/* Why something failed, for the report: one line, no errno lookup later. */
+struct bench_err {
+	char msg[256];
+};
+
+int bench_fail(struct bench_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bench_fail_errno(struct bench_err *err, const char *what);
+
+/*
+ * A run that does not end within BENCH_RUN_TIMEOUT seconds is stuck:
+ * from then on SIGALRM interrupts the run ioctl every second, and the
+ * backend, seeing EINTR, asks bench_watchdog_expired() whether to give up
+ * (-1, err filled) or carry on (0: a stray signal).
+ */
+#define BENCH_RUN_TIMEOUT	120
+int bench_watchdog_expired(struct bench_err *err);
+
+/* What a backend needs to build one VM with one vCPU. */
+struct bench_vm_setup {
+	void *low;		/* BENCH_LOW_SIZE bytes, guest code in it */
+	void *touch;		/* slot 1 at BENCH_TOUCH_GPA, or NULL */
+	size_t touch_size;
+	/*
+	 * Flat 32-bit protected mode, no paging, interrupts off; these are
+	 * the only registers the guest code reads.
+	 */
+	uint32_t eip, ecx, edi;
+};
+
+enum bench_exit_kind {
+	BENCH_EXIT_OUT,		/* OUT to port; the VMM just resumes */
+	BENCH_EXIT_HLT,		/* HLT with interrupts off: the guest is done */
+	BENCH_EXIT_OTHER,	/* anything else: the run fails with desc */
+};
+
+struct bench_exit {
+	enum bench_exit_kind kind;
+	uint16_t port;
+	char desc[128];
+};
+
+struct bench_vm;
+
+/*
+ * The backend, one per program. side is "kvm" or "hospes": the name in
+ * the output. backend_open() opens and checks the device once.
+ */
+extern const char backend_side[];
+int backend_open(struct bench_err *err);
+int backend_vm_create(const struct bench_vm_setup *setup,
+		      struct bench_vm **vmp, struct bench_err *err);
+/* Enter the guest until the next exit to userspace, and describe it. */
+int backend_vm_run(struct bench_vm *vm, struct bench_exit *exit,
+		   struct bench_err *err);
+int backend_vm_get_ebx(struct bench_vm *vm, uint32_t *ebx,
+		       struct bench_err *err);
+/*
+ * Optional facts about the finished run (exit counters, say) for the
+ * log; may leave buf empty.
+ */
+void backend_vm_note(struct bench_vm *vm, char *buf, size_t len);
+void backend_vm_destroy(struct bench_vm *vm);
+
+#endif /* __ASSEMBLER__ */
+#endif /* HOSPES_BENCH_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The guest side of the bench, assembled into both VMM programs so that
+ * both hypervisors run the very same bytes.
+ *
+ * It runs in 32-bit flat protected mode without paging, interrupts off,
+ * copied to BENCH_CODE_GPA. Only relative jumps: the bytes do not care
+ * where they sit. Each entry point first does one OUT to
+ * BENCH_PORT_START, so the first entry's costs (loading the MMU, mapping
+ * the code page) fall before the host starts its clock, then runs its
+ * loop and stops with HLT.
+ *
+ * It sits in .rodata: the host copies it and never executes it.
+ */
+#include "bench.h"
+
+	.section .rodata.bench_guest, "a"
+	.code32
+
+	.globl guest_begin, guest_end, guest_pio, guest_cpuid, guest_touch
+
+guest_begin:
+
+/* ECX iterations of an OUT the VMM must see in userspace. */
+guest_pio:
+	outb	%al, $BENCH_PORT_START
+1:	outb	%al, $BENCH_PORT_LOOP
+	decl	%ecx
+	jnz	1b
+	hlt
+
+/*
+ * ECX iterations of CPUID leaf 0, which the hypervisor answers in the
+ * kernel. The loop counter is in ESI since CPUID takes ECX as subleaf;
+ * EBX is left holding the vendor's first four letters for the host to
+ * check that the table was there.
+ */
+guest_cpuid:
+	outb	%al, $BENCH_PORT_START
+	movl	%ecx, %esi
+1:	xorl	%eax, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	decl	%esi
+	jnz	1b
+	hlt
+
+/*
+ * Write one byte to each of ECX 4 KiB pages from EDI on: with fresh
+ * memory behind them, every write is a nested page fault.
+ */
+guest_touch:
+	outb	%al, $BENCH_PORT_START
+1:	movb	$1, (%edi)
+	addl	$BENCH_PAGE_SIZE, %edi
+	decl	%ecx
+	jnz	1b
+	hlt
+
+guest_end:
+
+	/* No executable stack for the host program because of this file. */
+	.section .note.GNU-stack, "", @progbits
