@@ -62,7 +62,8 @@ unit: $(LSRC)/.stamp
 
 checkpatch: $(LSRC)/.stamp
 	perl $(LSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
-		$(shell find kmod -name '*.[chS]' ! -name '*.mod.c' | sort) include/uapi/linux/hospes.h
+		$(shell find kmod -name '*.[chS]' ! -name '*.mod.c' | sort) \
+		include/uapi/linux/hospes.h include/uapi/linux/hospes_pv.h
 
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-Wsparse-error modules
