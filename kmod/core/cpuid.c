@@ -11,6 +11,9 @@
 
 enum { EAX, EBX, ECX, EDX };
 
+#define X86_APIC_BIT		BIT(9)	/* leaf 1 EDX */
+#define X86_TSC_DEADLINE_BIT	BIT(24)	/* leaf 1 ECX */
+
 /*
  * Feature bits a guest may be shown, per leaf and register. Everything
  * else in these leaves is cleared, either because the host must emulate
@@ -84,7 +87,7 @@ static u32 *entry_reg(struct hospes_cpuid_entry *e, int reg)
 
 static void filter_entry(struct hospes_vcpu *vcpu, struct hospes_cpuid_entry *e)
 {
-	struct hospes_cpuid_entry host = { 0 };
+	struct hospes_cpuid_entry host = { 0 }, asked = *e;
 	unsigned int i;
 
 	cpuid_count(e->function, e->index, &host.eax, &host.ebx, &host.ecx,
@@ -98,6 +101,14 @@ static void filter_entry(struct hospes_vcpu *vcpu, struct hospes_cpuid_entry *e)
 
 	switch (e->function) {
 	case 0x1:
+		/*
+		 * An in-kernel APIC brings the APIC and its TSC-deadline timer,
+		 * which is all software and so offered on any host.
+		 */
+		if (vcpu->lapic) {
+			e->edx |= asked.edx & host.edx & X86_APIC_BIT;
+			e->ecx |= asked.ecx & X86_TSC_DEADLINE_BIT;
+		}
 		/* Hypervisor present; the initial APIC id is the vCPU id. */
 		e->ecx |= BIT(31);
 		e->ebx = (e->ebx & 0x00ffffff) | (vcpu->id << 24);

@@ -135,8 +135,7 @@ int hospes_exit_hlt(struct hospes_vcpu *vcpu, unsigned int len)
 		vcpu->run->exit_reason = HOSPES_EXIT_HLT;
 		return 0;
 	}
-	if (READ_ONCE(vcpu->pending_irq) < 0 &&
-	    !hospes_evtchn_upcall(vcpu, false))
+	if (!hospes_vcpu_has_interrupt(vcpu))
 		vcpu->wait = HOSPES_WAIT_HLT;
 	return 1;
 }

@@ -96,6 +96,7 @@ enum hospes_wait {
 	HOSPES_WAIT_NONE,
 	HOSPES_WAIT_HLT,	/* an interrupt the guest would take */
 	HOSPES_WAIT_PV_BLOCK,	/* any event for this vCPU, masked or not */
+	HOSPES_WAIT_FOR_SIPI,	/* reset, until a startup IPI */
 };
 
 enum hospes_vcpu_mode {
@@ -129,6 +130,7 @@ struct hospes_vcpu {
 	enum hospes_wait wait;
 	wait_queue_head_t wq;		/* a waiting vCPU sleeps here */
 
+	struct hospes_lapic *lapic;	/* with HOSPES_CREATE_IRQCHIP */
 	struct hrtimer pv_timer;	/* HOSPES_HC_SET_TIMER */
 	u32 pv_timer_port;
 
@@ -149,6 +151,7 @@ struct hospes_vm {
 	struct hospes_stats dead_stats;	/* counts of closed vCPUs */
 	spinlock_t stats_lock;
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
+	bool irqchip;			/* vCPUs get an in-kernel APIC */
 
 	/*
 	 * The paravirtual event state. pv_lock (taken from the timer
@@ -269,6 +272,8 @@ void hospes_tdp_zap(struct hospes_tdp *tdp, u64 gpa, u64 size);
 /* vcpu.c */
 int hospes_vcpu_create_fd(struct hospes_vm *vm, unsigned long id);
 void hospes_vcpu_reset(struct hospes_vcpu *vcpu);
+bool hospes_vcpu_has_interrupt(struct hospes_vcpu *vcpu);
+void hospes_complete_pending(struct hospes_vcpu *vcpu);
 void hospes_vcpu_kick(struct hospes_vcpu *vcpu, bool wait);
 void hospes_vcpu_wake(struct hospes_vcpu *vcpu);
 void hospes_vcpu_stats_add(struct hospes_stats *sum,
@@ -322,6 +327,19 @@ int hospes_set_vcpu_events(struct hospes_vcpu *vcpu,
 			   struct hospes_vcpu_events __user *ue);
 int hospes_get_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
 int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
+
+/* lapic.c: the in-kernel local APIC */
+int hospes_lapic_create(struct hospes_vcpu *vcpu);
+void hospes_lapic_free(struct hospes_vcpu *vcpu);
+int hospes_lapic_pending_vector(struct hospes_vcpu *vcpu);
+void hospes_lapic_accept(struct hospes_vcpu *vcpu, int vector);
+void hospes_lapic_set_irq(struct hospes_vcpu *vcpu, u8 vector);
+bool hospes_lapic_wakes(struct hospes_vcpu *vcpu);
+bool hospes_lapic_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
+		       bool write, u64 *data);
+int hospes_lapic_get_msr(struct hospes_vcpu *vcpu, u32 index, u64 *data);
+int hospes_lapic_set_msr(struct hospes_vcpu *vcpu, u32 index, u64 data);
+int hospes_lapic_init_sipi(struct hospes_vcpu *vcpu);
 
 /* mmio.c: emulate the instruction that touched memory outside RAM */
 int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);

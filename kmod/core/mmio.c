@@ -148,6 +148,11 @@ int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 		run->mmio.is_write = 1;
 		memcpy(run->mmio.data, &value, insn.mem_size);
 		hospes_skip_insn(vcpu, insn.len);
+		/* The in-kernel APIC needs no trip to userspace. */
+		if (hospes_lapic_mmio(vcpu, gpa, insn.mem_size, true, &value)) {
+			run->exit_reason = HOSPES_EXIT_NONE;
+			return 1;
+		}
 		return 0;
 	case HOSPES_INSN_MOV_LOAD:
 	case HOSPES_INSN_MOVZX:
@@ -162,6 +167,13 @@ int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 			.sign_extend = insn.op == HOSPES_INSN_MOVSX,
 			.next_rip = vcpu->rip + insn.len,
 		};
+		value = 0;
+		if (hospes_lapic_mmio(vcpu, gpa, insn.mem_size, false, &value)) {
+			memcpy(run->mmio.data, &value, insn.mem_size);
+			hospes_complete_pending(vcpu);
+			run->exit_reason = HOSPES_EXIT_NONE;
+			return 1;
+		}
 		return 0;
 	default:
 		ret = -EOPNOTSUPP;

@@ -20,6 +20,8 @@ static u64 apic_base(struct hospes_vcpu *vcpu)
 
 int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data)
 {
+	if (vcpu->lapic && !hospes_lapic_get_msr(vcpu, index, data))
+		return 0;
 	switch (index) {
 	case MSR_TSC_AUX:
 		*data = vcpu->tsc_aux;
@@ -38,6 +40,13 @@ int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data)
 int hospes_msr_set(struct hospes_vcpu *vcpu, u32 index, u64 data,
 		   bool host_initiated)
 {
+	int ret;
+
+	if (vcpu->lapic) {
+		ret = hospes_lapic_set_msr(vcpu, index, data);
+		if (ret != -ENOENT)
+			return ret;
+	}
 	switch (index) {
 	case MSR_TSC_AUX:
 		if (data >> 32)

@@ -121,6 +121,7 @@ static const u32 wait_to_uapi[] = {
 	[HOSPES_WAIT_NONE]	= HOSPES_WAIT_RUNNING,
 	[HOSPES_WAIT_HLT]	= HOSPES_WAIT_HALTED,
 	[HOSPES_WAIT_PV_BLOCK]	= HOSPES_WAIT_BLOCKED,
+	[HOSPES_WAIT_FOR_SIPI]	= HOSPES_WAIT_SIPI,
 };
 
 int hospes_get_vcpu_events(struct hospes_vcpu *vcpu,
@@ -164,6 +165,11 @@ int hospes_set_vcpu_events(struct hospes_vcpu *vcpu,
 		break;
 	case HOSPES_WAIT_BLOCKED:
 		wait = HOSPES_WAIT_PV_BLOCK;
+		break;
+	case HOSPES_WAIT_SIPI:
+		if (!vcpu->lapic)
+			return -EINVAL;
+		wait = HOSPES_WAIT_FOR_SIPI;
 		break;
 	default:
 		return -EINVAL;

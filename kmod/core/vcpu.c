@@ -84,13 +84,19 @@ void hospes_vcpu_wake(struct hospes_vcpu *vcpu)
 static void inject_pending_event(struct hospes_vcpu *vcpu)
 {
 	int vector = READ_ONCE(vcpu->pending_irq);
+	int apic_vector = hospes_lapic_pending_vector(vcpu);
 
+	if (vector < 0)
+		vector = apic_vector;
 	if (vector < 0 && hospes_evtchn_upcall(vcpu, false))
 		vector = READ_ONCE(vcpu->vm->upcall_vector);
 	if (vector >= 0) {
 		if (hospes_ops->interrupt_allowed(vcpu)) {
 			hospes_ops->inject_irq(vcpu, vector);
-			cmpxchg(&vcpu->pending_irq, vector, -1);
+			if (vector == apic_vector)
+				hospes_lapic_accept(vcpu, vector);
+			else
+				cmpxchg(&vcpu->pending_irq, vector, -1);
 			vcpu->stats.injected_irqs++;
 		} else {
 			hospes_ops->enable_irq_window(vcpu);
@@ -140,10 +146,26 @@ static int vcpu_enter_once(struct hospes_vcpu *vcpu)
 	return hospes_ops->handle_exit(vcpu);
 }
 
-static bool vcpu_should_wake(struct hospes_vcpu *vcpu)
+/* Would an interrupt be delivered to the guest if it enabled them? */
+bool hospes_vcpu_has_interrupt(struct hospes_vcpu *vcpu)
 {
 	return READ_ONCE(vcpu->pending_irq) >= 0 ||
-	       hospes_evtchn_upcall(vcpu, vcpu->wait == HOSPES_WAIT_PV_BLOCK);
+	       hospes_lapic_pending_vector(vcpu) >= 0 ||
+	       hospes_evtchn_upcall(vcpu, false);
+}
+
+static bool vcpu_should_wake(struct hospes_vcpu *vcpu)
+{
+	switch (vcpu->wait) {
+	case HOSPES_WAIT_FOR_SIPI:
+		return hospes_lapic_wakes(vcpu);
+	case HOSPES_WAIT_PV_BLOCK:
+		return hospes_vcpu_has_interrupt(vcpu) ||
+		       hospes_evtchn_upcall(vcpu, true);
+	default:
+		return hospes_vcpu_has_interrupt(vcpu) ||
+		       hospes_lapic_wakes(vcpu);
+	}
 }
 
 /* A halted or blocked vCPU sleeps until something it waits for happens. */
@@ -151,13 +173,15 @@ static int vcpu_block(struct hospes_vcpu *vcpu)
 {
 	if (wait_event_interruptible(vcpu->wq, vcpu_should_wake(vcpu)))
 		return -EINTR;
-	vcpu->wait = HOSPES_WAIT_NONE;
+	/* Only a startup IPI ends the wait for one, and it is handled later. */
+	if (vcpu->wait != HOSPES_WAIT_FOR_SIPI)
+		vcpu->wait = HOSPES_WAIT_NONE;
 	vcpu->stats.halt_wakeups++;
 	return 1;
 }
 
-/* Finish the instruction whose exit userspace has just handled. */
-static void complete_pending(struct hospes_vcpu *vcpu)
+/* Finish the instruction whose exit userspace (or the kernel) handled. */
+void hospes_complete_pending(struct hospes_vcpu *vcpu)
 {
 	struct hospes_pending *p = &vcpu->pending;
 	struct hospes_run *run = vcpu->run;
@@ -196,7 +220,7 @@ static int vcpu_run(struct hospes_vcpu *vcpu)
 	vcpu->stats.runs++;
 	if (vcpu->reset_pending)
 		hospes_vcpu_reset(vcpu);
-	complete_pending(vcpu);
+	hospes_complete_pending(vcpu);
 	run->exit_reason = HOSPES_EXIT_NONE;
 
 	if (READ_ONCE(run->immediate_exit)) {
@@ -207,10 +231,14 @@ static int vcpu_run(struct hospes_vcpu *vcpu)
 	if (ret)
 		goto out;
 	for (;;) {
+		ret = hospes_lapic_init_sipi(vcpu);
+		if (ret)
+			break;
 		if (vcpu->wait != HOSPES_WAIT_NONE) {
 			ret = vcpu_block(vcpu);
 			if (ret < 0)
 				break;
+			continue;
 		}
 		hospes_pvtime_tick(vcpu->vm);
 		ret = vcpu_enter_once(vcpu);
@@ -346,6 +374,10 @@ static int vcpu_interrupt(struct hospes_vcpu *vcpu,
 	/* 0..31 are exceptions, not interrupts a device can raise. */
 	if (irq.pad || irq.vector < 32 || irq.vector > 255)
 		return -EINVAL;
+	if (vcpu->lapic) {
+		hospes_lapic_set_irq(vcpu, irq.vector);
+		return 0;
+	}
 	if (cmpxchg(&vcpu->pending_irq, -1, (int)irq.vector) != -1)
 		return -EBUSY;
 	hospes_vcpu_wake(vcpu);
@@ -462,6 +494,7 @@ void hospes_vcpu_reset(struct hospes_vcpu *vcpu)
 
 static void vcpu_free(struct hospes_vcpu *vcpu)
 {
+	hospes_lapic_free(vcpu);
 	hrtimer_cancel(&vcpu->pv_timer);
 	hospes_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
@@ -525,8 +558,12 @@ static struct hospes_vcpu *vcpu_alloc(struct hospes_vm *vm, u32 id)
 	if (hospes_ops->vcpu_create(vcpu))
 		goto err_fpu;
 	hospes_vcpu_reset(vcpu);
+	if (vm->irqchip && hospes_lapic_create(vcpu))
+		goto err_arch;
 	return vcpu;
 
+err_arch:
+	hospes_ops->vcpu_free(vcpu);
 err_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 err_run:

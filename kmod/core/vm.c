@@ -78,6 +78,24 @@ static int vm_get_stats(struct hospes_vm *vm, struct hospes_stats __user *out)
 	return copy_to_user(out, &sum, sizeof(sum)) ? -EFAULT : 0;
 }
 
+static int vm_create_irqchip(struct hospes_vm *vm, unsigned long arg)
+{
+	int ret = 0;
+
+	if (arg)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	/* Every vCPU has an APIC or none has: IPIs assume so. */
+	if (vm->irqchip)
+		ret = -EEXIST;
+	else if (vm->dead_stats.vcpus)
+		ret = -EBUSY;
+	else
+		vm->irqchip = true;
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct hospes_vm *vm = file->private_data;
@@ -101,6 +119,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hospes_evtchn_send_ioctl(vm, argp);
 	case HOSPES_GET_DIRTY_LOG:
 		return hospes_get_dirty_log(vm, argp);
+	case HOSPES_CREATE_IRQCHIP:
+		return vm_create_irqchip(vm, arg);
 	case HOSPES_GET_CLOCK:
 		return hospes_get_clock(vm, argp);
 	case HOSPES_SET_CLOCK:

@@ -202,6 +202,17 @@ struct hospes_pv_state {
 #define HOSPES_GET_PV_STATE	_IOR(HOSPESIO, 0x17, struct hospes_pv_state)
 #define HOSPES_SET_PV_STATE	_IOW(HOSPESIO, 0x18, struct hospes_pv_state)
 
+/*
+ * HOSPES_CREATE_IRQCHIP: no argument. Give every vCPU created from now on
+ * an in-kernel local APIC (xAPIC at 0xfee00000, timer in one-shot,
+ * periodic and TSC-deadline modes, IPIs, INIT/SIPI): CPUID then offers
+ * APIC and TSC-deadline, HOSPES_INTERRUPT raises a fixed interrupt in the
+ * vCPU's APIC, and vCPUs other than 0 wait for INIT and SIPI from vCPU 0
+ * (HOSPES_RUN sleeps until then). Before the first vCPU (EBUSY after);
+ * EEXIST the second time.
+ */
+#define HOSPES_CREATE_IRQCHIP	_IO(HOSPESIO, 0x19)
+
 /* ---- vCPU fd --------------------------------------------------------- */
 
 /* No argument. Run the vCPU until an exit userspace must see. */
@@ -336,6 +347,7 @@ struct hospes_interrupt {
 #define HOSPES_WAIT_RUNNING	0
 #define HOSPES_WAIT_HALTED	1	/* HLT with interrupts enabled */
 #define HOSPES_WAIT_BLOCKED	2	/* HOSPES_HC_BLOCK */
+#define HOSPES_WAIT_SIPI	3	/* APIC: waiting for a startup IPI */
 
 struct hospes_vcpu_events {
 	__u8 injected_type;	/* HOSPES_EVENT_* */
