@@ -328,4 +328,122 @@ TEST(init_and_sipi_start_the_second_vcpu_in_real_mode)
 	hvm_destroy(vm);
 }
 
+/* ---- the I/O APIC ---------------------------------------------------- */
+
+#define IOAPIC_BASE	0xfec00000ull
+#define EDGE_PIN	4
+#define LEVEL_PIN	5
+#define EDGE_VECTOR	0x44
+#define LEVEL_VECTOR	0x45
+
+static inline uint32_t ioapic_read(uint32_t reg)
+{
+	*(volatile uint32_t *)IOAPIC_BASE = reg;
+	return *(volatile uint32_t *)(IOAPIC_BASE + 0x10);
+}
+
+static inline void ioapic_write(uint32_t reg, uint32_t val)
+{
+	*(volatile uint32_t *)IOAPIC_BASE = reg;
+	*(volatile uint32_t *)(IOAPIC_BASE + 0x10) = val;
+}
+
+static volatile uint64_t level_irqs;
+
+/* Takes the level interrupt but leaves the EOI for later. */
+static void guest_level_irq(struct hvm_ex_frame *frame)
+{
+	level_irqs++;
+}
+
+static void guest_ioapic(void)
+{
+	apic_write(APIC_SVR, 0x1ff);
+	GUEST_ASSERT_EQ(0x170011u, ioapic_read(1));	/* 24 pins, v0x11 */
+	/* Pins start masked. */
+	GUEST_ASSERT(ioapic_read(0x10 + 2 * EDGE_PIN) & (1u << 16));
+	ioapic_write(0x10 + 2 * EDGE_PIN, EDGE_VECTOR);	/* edge, fixed */
+	ioapic_write(0x11 + 2 * EDGE_PIN, 0);		/* to APIC id 0 */
+	ioapic_write(0x10 + 2 * LEVEL_PIN, LEVEL_VECTOR | 1u << 15);
+	ioapic_write(0x11 + 2 * LEVEL_PIN, 0);
+	GUEST_SYNC(1);
+	wait_for_irqs(1);
+	GUEST_SYNC2(2, irq_count, irq_last);		/* the edge */
+	wait_for_irqs(2);
+	GUEST_SYNC2(3, irq_count, irq_last);		/* the second edge */
+	while (!level_irqs) {
+		sti_hlt();
+		cli();
+	}
+	/* In service: remote IRR set, no second delivery while high. */
+	GUEST_SYNC2(4, level_irqs, ioapic_read(0x10 + 2 * LEVEL_PIN) >> 14 & 1);
+	apic_write(APIC_EOI, 0);	/* the host lowered the line first */
+	sti();
+	asm volatile("nop; nop");
+	cli();
+	GUEST_SYNC2(5, level_irqs, ioapic_read(0x10 + 2 * LEVEL_PIN) >> 14 & 1);
+	GUEST_DONE();
+}
+
+static int irq_line(struct hvm *vm, uint32_t irq, uint32_t level)
+{
+	struct hospes_irq_level l = { .irq = irq, .level = level };
+
+	return ioctl(vm->fd, HOSPES_IRQ_LINE, &l);
+}
+
+TEST(ioapic_routes_edge_and_level_lines_to_the_apic)
+{
+	struct hvm *vm = vm_with_irqchip();
+	struct hvcpu *vcpu = hvm_add_vcpu(vm, 0, guest_ioapic);
+	struct ucall uc;
+
+	hvm_install_handler(vm, EDGE_VECTOR, guest_apic_irq);
+	hvm_install_handler(vm, LEVEL_VECTOR, guest_level_irq);
+	ASSERT_GUEST_SYNC(vcpu, 1);
+
+	/* Edge: one interrupt per rising edge, none for holding it high. */
+	ASSERT_EQ(0, irq_line(vm, EDGE_PIN, 1));
+	ASSERT_EQ(0, irq_line(vm, EDGE_PIN, 1));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(EDGE_VECTOR, uc.args[2]);
+	ASSERT_EQ(0, irq_line(vm, EDGE_PIN, 0));
+	ASSERT_EQ(0, irq_line(vm, EDGE_PIN, 1));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(2, uc.args[1]);
+
+	/* Level: delivered once while in service. */
+	ASSERT_EQ(0, irq_line(vm, LEVEL_PIN, 1));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(4, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(1, uc.args[2]) TH_LOG("remote IRR while in service");
+	/* Lowered before the EOI: the EOI ends it, nothing fires again. */
+	ASSERT_EQ(0, irq_line(vm, LEVEL_PIN, 0));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(5, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(0, uc.args[2]) TH_LOG("remote IRR after the EOI");
+	ASSERT_GUEST_DONE(vcpu);
+	hvm_destroy(vm);
+}
+
+TEST(irq_line_is_checked)
+{
+	struct hvm *vm = hvm_create(0);
+
+	EXPECT_EQ(-1, irq_line(vm, 0, 1));
+	EXPECT_EQ(ENXIO, errno);
+	hvm_destroy(vm);
+	vm = vm_with_irqchip();
+	EXPECT_EQ(-1, irq_line(vm, 24, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, irq_line(vm, 0, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(vm->fd, HOSPES_IRQ_LINE, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	hvm_destroy(vm);
+}
+
 TEST_HARNESS_MAIN

@@ -152,6 +152,7 @@ struct hospes_vm {
 	spinlock_t stats_lock;
 	u64 tsc_offset;			/* guest TSC = host TSC + this */
 	bool irqchip;			/* vCPUs get an in-kernel APIC */
+	struct hospes_ioapic *ioapic;	/* with the irqchip */
 
 	/*
 	 * The paravirtual event state. pv_lock (taken from the timer
@@ -340,6 +341,17 @@ bool hospes_lapic_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
 int hospes_lapic_get_msr(struct hospes_vcpu *vcpu, u32 index, u64 *data);
 int hospes_lapic_set_msr(struct hospes_vcpu *vcpu, u32 index, u64 data);
 int hospes_lapic_init_sipi(struct hospes_vcpu *vcpu);
+void hospes_lapic_deliver(struct hospes_vm *vm, struct hospes_vcpu *self,
+			  u32 icr, u32 dest, bool level);
+
+/* ioapic.c: the in-kernel I/O APIC */
+int hospes_ioapic_create(struct hospes_vm *vm);
+void hospes_ioapic_free(struct hospes_vm *vm);
+int hospes_ioapic_set_line(struct hospes_vm *vm,
+			   struct hospes_irq_level __user *ul);
+void hospes_ioapic_eoi(struct hospes_vm *vm, int vector);
+bool hospes_ioapic_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
+			bool write, u64 *data);
 
 /* mmio.c: emulate the instruction that touched memory outside RAM */
 int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);

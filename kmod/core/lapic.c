@@ -53,6 +53,7 @@ struct hospes_lapic {
 	u32 regs[PAGE_SIZE / 4];	/* by offset / 4; IRR and ISR aside */
 	unsigned long irr[256 / BITS_PER_LONG];
 	unsigned long isr[256 / BITS_PER_LONG];
+	unsigned long tmr[256 / BITS_PER_LONG];	/* level-triggered */
 	u64 base_msr;
 	struct hrtimer timer;
 	u64 timer_period_ns;		/* periodic mode; 0 otherwise */
@@ -219,13 +220,18 @@ static bool lapic_matches(const struct hospes_lapic *l, u32 dest, bool logical)
 	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
 }
 
-static void deliver_ipi(struct hospes_vcpu *target, u32 icr)
+static void deliver(struct hospes_vcpu *target, u32 icr, bool level)
 {
 	struct hospes_lapic *l = target->lapic;
 
 	switch (ICR_DELIVERY(icr)) {
 	case ICR_FIXED:
 	case ICR_LOWEST:
+		/* A level-triggered vector's EOI goes back to the I/O APIC. */
+		if (level)
+			set_bit(icr & 0xff, l->tmr);
+		else
+			clear_bit(icr & 0xff, l->tmr);
 		hospes_lapic_set_irq(target, icr & 0xff);
 		break;
 	case ICR_INIT:
@@ -252,11 +258,14 @@ static void deliver_ipi(struct hospes_vcpu *target, u32 icr)
 	}
 }
 
-static void send_ipi(struct hospes_lapic *l, u32 icr)
+/*
+ * Deliver an interrupt message (the ICR's low word, or an I/O APIC
+ * redirection entry, which share their layout) to the APICs it names.
+ * self is the sender for the self/others shorthands, NULL for a device.
+ */
+void hospes_lapic_deliver(struct hospes_vm *vm, struct hospes_vcpu *self,
+			  u32 icr, u32 dest, bool level)
 {
-	struct hospes_vcpu *self = l->vcpu;
-	struct hospes_vm *vm = self->vm;
-	u32 dest = reg(l, APIC_ICR2) >> 24;
 	unsigned long flags;
 	int i;
 
@@ -283,7 +292,7 @@ static void send_ipi(struct hospes_lapic *l, u32 icr)
 			break;
 		}
 		if (hit)
-			deliver_ipi(t, icr);
+			deliver(t, icr, level);
 	}
 	spin_unlock_irqrestore(&vm->pv_lock, flags);
 }
@@ -295,6 +304,8 @@ static u32 lapic_read(struct hospes_lapic *l, u32 off)
 		return ppr(l);
 	case APIC_ISR ... APIC_ISR + 0x70:
 		return ((u32 *)l->isr)[(off - APIC_ISR) / 16];
+	case APIC_TMR ... APIC_TMR + 0x70:
+		return ((u32 *)l->tmr)[(off - APIC_TMR) / 16];
 	case APIC_IRR ... APIC_IRR + 0x70:
 		return ((u32 *)l->irr)[(off - APIC_IRR) / 16];
 	case APIC_TMCCT:
@@ -319,8 +330,11 @@ static void lapic_write(struct hospes_lapic *l, u32 off, u32 val)
 		break;
 	case APIC_EOI:
 		isr = highest_bit(l->isr);
-		if (isr >= 0)
-			__clear_bit(isr, l->isr);
+		if (isr < 0)
+			break;
+		__clear_bit(isr, l->isr);
+		if (test_and_clear_bit(isr, l->tmr))
+			hospes_ioapic_eoi(l->vcpu->vm, isr);
 		break;
 	case APIC_LDR:
 		set_reg(l, off, val & 0xff000000);
@@ -336,7 +350,8 @@ static void lapic_write(struct hospes_lapic *l, u32 off, u32 val)
 		break;
 	case APIC_ICR:
 		set_reg(l, off, val & ~BIT(12));	/* never busy */
-		send_ipi(l, val);
+		hospes_lapic_deliver(l->vcpu->vm, l->vcpu, val,
+				     reg(l, APIC_ICR2) >> 24, false);
 		break;
 	case APIC_ICR2:
 		set_reg(l, off, val & 0xff000000);
@@ -431,6 +446,7 @@ static void lapic_reset(struct hospes_lapic *l)
 	memset(l->regs, 0, sizeof(l->regs));
 	bitmap_zero(l->irr, 256);
 	bitmap_zero(l->isr, 256);
+	bitmap_zero(l->tmr, 256);
 	set_reg(l, APIC_ID, vcpu->id << 24);
 	set_reg(l, APIC_LVR, APIC_VERSION);
 	set_reg(l, APIC_DFR, 0xffffffff);

@@ -110,6 +110,14 @@ int hospes_fetch_insn(struct hospes_vcpu *vcpu, u8 *bytes, unsigned int *len)
 	return got ? 0 : -EFAULT;
 }
 
+/* The interrupt controllers the kernel emulates itself. */
+static bool kernel_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
+			bool write, u64 *data)
+{
+	return hospes_lapic_mmio(vcpu, gpa, len, write, data) ||
+	       hospes_ioapic_mmio(vcpu, gpa, len, write, data);
+}
+
 static u64 reg_read(struct hospes_vcpu *vcpu, const struct hospes_insn *insn)
 {
 	if (insn->high_byte)
@@ -148,8 +156,8 @@ int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 		run->mmio.is_write = 1;
 		memcpy(run->mmio.data, &value, insn.mem_size);
 		hospes_skip_insn(vcpu, insn.len);
-		/* The in-kernel APIC needs no trip to userspace. */
-		if (hospes_lapic_mmio(vcpu, gpa, insn.mem_size, true, &value)) {
+		/* The in-kernel APICs need no trip to userspace. */
+		if (kernel_mmio(vcpu, gpa, insn.mem_size, true, &value)) {
 			run->exit_reason = HOSPES_EXIT_NONE;
 			return 1;
 		}
@@ -168,7 +176,7 @@ int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 			.next_rip = vcpu->rip + insn.len,
 		};
 		value = 0;
-		if (hospes_lapic_mmio(vcpu, gpa, insn.mem_size, false, &value)) {
+		if (kernel_mmio(vcpu, gpa, insn.mem_size, false, &value)) {
 			memcpy(run->mmio.data, &value, insn.mem_size);
 			hospes_complete_pending(vcpu);
 			run->exit_reason = HOSPES_EXIT_NONE;

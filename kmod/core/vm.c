@@ -22,6 +22,7 @@ static void vm_free(struct kref *ref)
 	struct hospes_vm *vm = container_of(ref, struct hospes_vm, ref);
 
 	hospes_shared_info_free(vm);
+	hospes_ioapic_free(vm);
 	hospes_memslots_free(vm);
 	hospes_tdp_destroy(&vm->tdp);
 	mmdrop(vm->mm);
@@ -91,6 +92,8 @@ static int vm_create_irqchip(struct hospes_vm *vm, unsigned long arg)
 	else if (vm->dead_stats.vcpus)
 		ret = -EBUSY;
 	else
+		ret = hospes_ioapic_create(vm);
+	if (!ret)
 		vm->irqchip = true;
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -121,6 +124,8 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hospes_get_dirty_log(vm, argp);
 	case HOSPES_CREATE_IRQCHIP:
 		return vm_create_irqchip(vm, arg);
+	case HOSPES_IRQ_LINE:
+		return hospes_ioapic_set_line(vm, argp);
 	case HOSPES_GET_CLOCK:
 		return hospes_get_clock(vm, argp);
 	case HOSPES_SET_CLOCK:

@@ -203,15 +203,28 @@ struct hospes_pv_state {
 #define HOSPES_SET_PV_STATE	_IOW(HOSPESIO, 0x18, struct hospes_pv_state)
 
 /*
- * HOSPES_CREATE_IRQCHIP: no argument. Give every vCPU created from now on
- * an in-kernel local APIC (xAPIC at 0xfee00000, timer in one-shot,
- * periodic and TSC-deadline modes, IPIs, INIT/SIPI): CPUID then offers
- * APIC and TSC-deadline, HOSPES_INTERRUPT raises a fixed interrupt in the
- * vCPU's APIC, and vCPUs other than 0 wait for INIT and SIPI from vCPU 0
+ * HOSPES_CREATE_IRQCHIP: no argument. Give the VM an in-kernel I/O APIC
+ * (24 pins at 0xfec00000) and every vCPU created from now on an in-kernel
+ * local APIC (xAPIC at 0xfee00000, timer in one-shot, periodic and
+ * TSC-deadline modes, IPIs, INIT/SIPI): CPUID then may offer APIC and
+ * TSC-deadline, HOSPES_INTERRUPT raises a fixed interrupt in the vCPU's
+ * APIC, and vCPUs other than 0 wait for INIT and SIPI from vCPU 0
  * (HOSPES_RUN sleeps until then). Before the first vCPU (EBUSY after);
  * EEXIST the second time.
  */
 #define HOSPES_CREATE_IRQCHIP	_IO(HOSPESIO, 0x19)
+
+/*
+ * HOSPES_IRQ_LINE: drive I/O APIC pin irq (0..23) to level (0 or 1), as a
+ * device's interrupt line. Edge-triggered pins fire on 0 -> 1; level ones
+ * while 1, again after each EOI. ENXIO without HOSPES_CREATE_IRQCHIP.
+ */
+struct hospes_irq_level {
+	__u32 irq;
+	__u32 level;
+};
+
+#define HOSPES_IRQ_LINE		_IOW(HOSPESIO, 0x1a, struct hospes_irq_level)
 
 /* ---- vCPU fd --------------------------------------------------------- */
 
