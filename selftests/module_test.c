@@ -5,7 +5,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -44,6 +46,29 @@ TEST(api_version_answers)
 	/* The argument is reserved: non-zero is refused, not ignored. */
 	EXPECT_EQ(-1, ioctl(fd, HOSPES_GET_API_VERSION, 1));
 	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST(tsc_frequency_is_the_hosts)
+{
+	int fd = open_hospes(_metadata);
+	int khz = ioctl(fd, HOSPES_GET_TSC_KHZ, 0);
+	uint64_t t0, t1, ns;
+	struct timespec a, b;
+	long long measured;
+
+	ASSERT_GT(khz, 0) TH_LOG("%s", strerror(errno));
+	/* Measured against CLOCK_MONOTONIC over 200 ms: within 5%. */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = __builtin_ia32_rdtsc();
+	usleep(200000);
+	t1 = __builtin_ia32_rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ns = (b.tv_sec - a.tv_sec) * 1000000000ull + b.tv_nsec - a.tv_nsec;
+	measured = (long long)((t1 - t0) * 1000000ull / ns);
+	EXPECT_LT(llabs(measured - khz), khz / 20)
+		TH_LOG("measured %lld kHz, told %d", measured, khz);
+	EXPECT_EQ(-1, ioctl(fd, HOSPES_GET_TSC_KHZ, 1));
 	close(fd);
 }
 

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <asm/tsc.h>
 
 #include "hospes.h"
 
@@ -30,6 +31,10 @@ static long hospes_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return hospes_guest_phys_bits();
+	case HOSPES_GET_TSC_KHZ:
+		if (arg)
+			return -EINVAL;
+		return tsc_khz;
 	default:
 		return -ENOTTY;
 	}

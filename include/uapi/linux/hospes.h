@@ -65,6 +65,12 @@
  * where it has 5.
  */
 #define HOSPES_GET_GUEST_PHYS_BITS _IO(HOSPESIO, 0x03)
+/*
+ * No argument. Returns the guest TSC's frequency in kHz (the host's: guest
+ * TSCs run at the host rate), for a VMM to tell a guest that cannot
+ * measure it (for example Linux's tsc_early_khz= on an AMD host).
+ */
+#define HOSPES_GET_TSC_KHZ	_IO(HOSPESIO, 0x04)
 
 /* ---- VM fd ----------------------------------------------------------- */
 
