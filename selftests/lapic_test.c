@@ -446,4 +446,74 @@ TEST(irq_line_is_checked)
 	hvm_destroy(vm);
 }
 
+/* ---- saving and restoring them ---------------------------------------- */
+
+static void guest_state_round_trip(void)
+{
+	apic_write(APIC_SVR, 0x1ff);
+	apic_write(APIC_TPR, 0x20);
+	GUEST_SYNC(1);
+	/* The host restored a TPR of 0x10 and a pending vector 0x62. */
+	GUEST_ASSERT_EQ(0x10u, apic_read(APIC_TPR));
+	wait_for_irqs(1);
+	GUEST_SYNC2(2, irq_count, irq_last);
+	GUEST_DONE();
+}
+
+TEST(lapic_and_ioapic_state_round_trip)
+{
+	struct hvm *vm = vm_with_irqchip();
+	struct hvcpu *vcpu = hvm_add_vcpu(vm, 0, guest_state_round_trip);
+	struct hospes_lapic_state *st = calloc(1, sizeof(*st));
+	struct hospes_ioapic_state io, io2;
+	struct ucall uc;
+
+	ASSERT_NE(NULL, st);
+	hvm_install_handler(vm, 0x62, guest_apic_irq);
+	ASSERT_GUEST_SYNC(vcpu, 1);
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_GET_LAPIC, st));
+	EXPECT_EQ(0x20u, st->regs[APIC_TPR / 4]);
+	EXPECT_EQ(0xfee00900ull, st->apic_base);
+	st->regs[APIC_TPR / 4] = 0x10;
+	st->regs[(0x200 + 0x30) / 4] |= 1u << (0x62 - 0x60);	/* IRR */
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(2, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(0x62, uc.args[2]);
+	ASSERT_GUEST_DONE(vcpu);
+	/* The APIC page can't move. */
+	st->apic_base = 0xfed00900;
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	EXPECT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, ioctl(vm->fd, HOSPES_GET_IOAPIC, &io));
+	io.redir[3] = 0x33 | 1ull << 15 | 1ull << 56;
+	io.lines = 1u << 7;
+	ASSERT_EQ(0, ioctl(vm->fd, HOSPES_SET_IOAPIC, &io));
+	ASSERT_EQ(0, ioctl(vm->fd, HOSPES_GET_IOAPIC, &io2));
+	EXPECT_EQ(0, memcmp(&io, &io2, sizeof(io)));
+	io.redir[3] |= 1ull << 12;		/* delivery status: read-only */
+	EXPECT_EQ(-1, ioctl(vm->fd, HOSPES_SET_IOAPIC, &io));
+	EXPECT_EQ(EINVAL, errno);
+	free(st);
+	hvm_destroy(vm);
+}
+
+TEST(apic_state_needs_an_irqchip)
+{
+	struct hvm *vm = hvm_create(0);
+	struct hvcpu *vcpu = hvm_add_vcpu_bare(vm, 0);
+	struct hospes_lapic_state *st = calloc(1, sizeof(*st));
+	struct hospes_ioapic_state io;
+
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_GET_LAPIC, st));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, ioctl(vm->fd, HOSPES_GET_IOAPIC, &io));
+	EXPECT_EQ(ENXIO, errno);
+	free(st);
+	hvm_destroy(vm);
+}
+
 TEST_HARNESS_MAIN

@@ -343,6 +343,10 @@ int hospes_lapic_set_msr(struct hospes_vcpu *vcpu, u32 index, u64 data);
 int hospes_lapic_init_sipi(struct hospes_vcpu *vcpu);
 void hospes_lapic_deliver(struct hospes_vm *vm, struct hospes_vcpu *self,
 			  u32 icr, u32 dest, bool level);
+int hospes_lapic_get_state(struct hospes_vcpu *vcpu,
+			   struct hospes_lapic_state __user *us);
+int hospes_lapic_set_state(struct hospes_vcpu *vcpu,
+			   struct hospes_lapic_state __user *us);
 
 /* ioapic.c: the in-kernel I/O APIC */
 int hospes_ioapic_create(struct hospes_vm *vm);
@@ -352,6 +356,10 @@ int hospes_ioapic_set_line(struct hospes_vm *vm,
 void hospes_ioapic_eoi(struct hospes_vm *vm, int vector);
 bool hospes_ioapic_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
 			bool write, u64 *data);
+int hospes_ioapic_get_state(struct hospes_vm *vm,
+			    struct hospes_ioapic_state __user *us);
+int hospes_ioapic_set_state(struct hospes_vm *vm,
+			    struct hospes_ioapic_state __user *us);
 
 /* mmio.c: emulate the instruction that touched memory outside RAM */
 int hospes_emulate_mmio(struct hospes_vcpu *vcpu, u64 gpa, bool write);

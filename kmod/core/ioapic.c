@@ -191,3 +191,48 @@ bool hospes_ioapic_mmio(struct hospes_vcpu *vcpu, u64 gpa, unsigned int len,
 	spin_unlock_irqrestore(&io->lock, flags);
 	return true;
 }
+
+int hospes_ioapic_get_state(struct hospes_vm *vm,
+			    struct hospes_ioapic_state __user *us)
+{
+	struct hospes_ioapic *io = vm->ioapic;
+	struct hospes_ioapic_state st = { 0 };
+	unsigned long flags;
+
+	if (!io)
+		return -ENXIO;
+	spin_lock_irqsave(&io->lock, flags);
+	st.ioregsel = io->ioregsel;
+	st.id = io->id;
+	memcpy(st.redir, io->rte, sizeof(st.redir));
+	st.lines = io->line;
+	spin_unlock_irqrestore(&io->lock, flags);
+	return copy_to_user(us, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+int hospes_ioapic_set_state(struct hospes_vm *vm,
+			    struct hospes_ioapic_state __user *us)
+{
+	struct hospes_ioapic *io = vm->ioapic;
+	struct hospes_ioapic_state st;
+	unsigned long flags;
+	int pin;
+
+	if (!io)
+		return -ENXIO;
+	if (copy_from_user(&st, us, sizeof(st)))
+		return -EFAULT;
+	if (st.pad || memchr_inv(st.reserved, 0, sizeof(st.reserved)) ||
+	    st.lines >> IOAPIC_PINS)
+		return -EINVAL;
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		if (st.redir[pin] & ~(RTE_WRITABLE | RTE_REMOTE_IRR))
+			return -EINVAL;
+	spin_lock_irqsave(&io->lock, flags);
+	io->ioregsel = st.ioregsel & 0xff;
+	io->id = st.id & 0x0f000000;
+	memcpy(io->rte, st.redir, sizeof(io->rte));
+	io->line = st.lines;
+	spin_unlock_irqrestore(&io->lock, flags);
+	return 0;
+}

@@ -12,6 +12,7 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
 #include <asm/tsc.h>
@@ -515,4 +516,82 @@ void hospes_lapic_free(struct hospes_vcpu *vcpu)
 	hrtimer_cancel(&vcpu->lapic->timer);
 	kfree(vcpu->lapic);
 	vcpu->lapic = NULL;
+}
+
+int hospes_lapic_get_state(struct hospes_vcpu *vcpu,
+			   struct hospes_lapic_state __user *us)
+{
+	struct hospes_lapic *l = vcpu->lapic;
+	struct hospes_lapic_state *st;
+	u32 off;
+	int ret = 0;
+
+	if (!l)
+		return -ENXIO;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	for (off = 0; off < PAGE_SIZE; off += 16)
+		st->regs[off / 4] = lapic_read(l, off);
+	st->apic_base = l->base_msr;
+	st->tsc_deadline = l->tsc_deadline;
+	if (copy_to_user(us, st, sizeof(*st)))
+		ret = -EFAULT;
+	kfree(st);
+	return ret;
+}
+
+/* The bits of a saved IRR, ISR or TMR register block. */
+static void load_bitmap(unsigned long *bitmap, const u32 *regs, u32 off)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		((u32 *)bitmap)[i] = regs[(off + i * 16) / 4];
+}
+
+int hospes_lapic_set_state(struct hospes_vcpu *vcpu,
+			   struct hospes_lapic_state __user *us)
+{
+	struct hospes_lapic *l = vcpu->lapic;
+	struct hospes_lapic_state *st;
+	u32 count;
+	int ret = 0;
+
+	if (!l)
+		return -ENXIO;
+	st = memdup_user(us, sizeof(*st));
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	if (memchr_inv(st->reserved, 0, sizeof(st->reserved)) ||
+	    (st->apic_base & ~APIC_BASE_ENABLE) !=
+	    (l->base_msr & ~APIC_BASE_ENABLE)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	hrtimer_cancel(&l->timer);
+	memcpy(l->regs, st->regs, sizeof(l->regs));
+	load_bitmap(l->irr, st->regs, APIC_IRR);
+	load_bitmap(l->isr, st->regs, APIC_ISR);
+	load_bitmap(l->tmr, st->regs, APIC_TMR);
+	l->base_msr = st->apic_base;
+	/* The timer goes on with what was left of its count. */
+	count = reg(l, APIC_TMCCT);
+	set_reg(l, APIC_TMCCT, 0);
+	if (LVT_MODE(reg(l, APIC_LVTT)) == LVT_TSC_DEADLINE) {
+		timer_set_tsc_deadline(l, st->tsc_deadline);
+	} else if (count) {
+		u64 period = (u64)reg(l, APIC_TMICT) * timer_divisor(l) *
+			     APIC_BUS_NS;
+
+		l->timer_period_ns = LVT_MODE(reg(l, APIC_LVTT)) ==
+				     LVT_PERIODIC ? max_t(u64, period, 1000) : 0;
+		hrtimer_start(&l->timer,
+			      ns_to_ktime((u64)count * timer_divisor(l) *
+					  APIC_BUS_NS), HRTIMER_MODE_REL_HARD);
+	}
+	hospes_vcpu_wake(vcpu);
+out:
+	kfree(st);
+	return ret;
 }

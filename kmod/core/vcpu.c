@@ -425,6 +425,10 @@ static long vcpu_ioctl_locked(struct hospes_vcpu *vcpu, unsigned int cmd,
 		return hospes_get_vcpu_events(vcpu, argp);
 	case HOSPES_SET_VCPU_EVENTS:
 		return hospes_set_vcpu_events(vcpu, argp);
+	case HOSPES_GET_LAPIC:
+		return hospes_lapic_get_state(vcpu, argp);
+	case HOSPES_SET_LAPIC:
+		return hospes_lapic_set_state(vcpu, argp);
 	case HOSPES_GET_XSAVE:
 		return hospes_get_xsave(vcpu, argp);
 	case HOSPES_SET_XSAVE:

@@ -126,6 +126,10 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vm_create_irqchip(vm, arg);
 	case HOSPES_IRQ_LINE:
 		return hospes_ioapic_set_line(vm, argp);
+	case HOSPES_GET_IOAPIC:
+		return hospes_ioapic_get_state(vm, argp);
+	case HOSPES_SET_IOAPIC:
+		return hospes_ioapic_set_state(vm, argp);
 	case HOSPES_GET_CLOCK:
 		return hospes_get_clock(vm, argp);
 	case HOSPES_SET_CLOCK:

@@ -232,6 +232,23 @@ struct hospes_irq_level {
 
 #define HOSPES_IRQ_LINE		_IOW(HOSPESIO, 0x1a, struct hospes_irq_level)
 
+/*
+ * The I/O APIC's state, for save and restore: the selected register, its
+ * id, the 24 redirection entries (remote IRR included) and the levels the
+ * devices drive its pins to (bit n: pin n). ENXIO without an irqchip.
+ */
+struct hospes_ioapic_state {
+	__u32 ioregsel;
+	__u32 id;
+	__u64 redir[24];
+	__u32 lines;
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+#define HOSPES_GET_IOAPIC	_IOR(HOSPESIO, 0x1b, struct hospes_ioapic_state)
+#define HOSPES_SET_IOAPIC	_IOW(HOSPESIO, 0x1c, struct hospes_ioapic_state)
+
 /* ---- vCPU fd --------------------------------------------------------- */
 
 /* No argument. Run the vCPU until an exit userspace must see. */
@@ -399,6 +416,23 @@ struct hospes_xsave {
 
 #define HOSPES_GET_XSAVE	_IOR(HOSPESIO, 0x2c, struct hospes_xsave)
 #define HOSPES_SET_XSAVE	_IOW(HOSPESIO, 0x2d, struct hospes_xsave)
+
+/*
+ * A vCPU's local APIC, for save and restore: the 4 KiB register page as
+ * the guest reads it (IRR, ISR and TMR in their registers, the timer's
+ * current count at 0x390), the APIC base MSR and the TSC deadline. SET
+ * restarts the timer from the current count (or the deadline). ENXIO
+ * without an irqchip.
+ */
+struct hospes_lapic_state {
+	__u32 regs[1024];
+	__u64 apic_base;
+	__u64 tsc_deadline;
+	__u64 reserved[4];
+};
+
+#define HOSPES_GET_LAPIC	_IOR(HOSPESIO, 0x2e, struct hospes_lapic_state)
+#define HOSPES_SET_LAPIC	_IOW(HOSPESIO, 0x2f, struct hospes_lapic_state)
 
 /* ---- The run area: mmap(vcpu_fd, 0, HOSPES_GET_RUN_SIZE) ------------- */
 
