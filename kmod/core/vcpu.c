@@ -38,13 +38,6 @@ static void kick_ipi(void *unused)
 }
 
 /*
- * One asynchronous kick per target CPU: if one is already on its way, the
- * CPU will leave the guest anyway. Usable from interrupt context.
- */
-static DEFINE_PER_CPU(call_single_data_t, kick_csd) =
-	CSD_INIT(kick_ipi, NULL);
-
-/*
  * Make the vCPU leave guest mode soon, so it looks at its requests. With
  * wait (process context only), return once it has left.
  */
@@ -61,9 +54,8 @@ void hospes_vcpu_kick(struct hospes_vcpu *vcpu, bool wait)
 	if (cpu >= 0 && cpu != me) {
 		if (wait)
 			smp_call_function_single(cpu, kick_ipi, NULL, 1);
-		else
-			smp_call_function_single_async(cpu,
-						       per_cpu_ptr(&kick_csd, cpu));
+		else	/* any interrupt will do; this one needs no call data */
+			smp_send_reschedule(cpu);
 	}
 	put_cpu();
 }
