@@ -29,7 +29,7 @@ insmod "$ko" || { echo "FAIL insmod"; echo "0 passed, 1 failed"; exit 1; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 {
-	echo "# hospes-svm present"
+	echo "# hospes-virt svm"
 	echo "# hospes-insmod ok"
 	for t in "$top"/build/selftests/*; do
 		[ -x "$t" ] || continue

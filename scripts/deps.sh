@@ -11,6 +11,9 @@ pkgs=(
 	linux-image-amd64	# the test host's kernel, and kvm_amd as the peer
 	linux-source-6.1	# kselftest_harness.h, checkpatch.pl
 	qemu-system-x86		# the test host (TCG, emulated SVM)
+	bochs bochsbios vgabios	# the VMX test host (make check-vmx)
+	bochs-term		# bochs needs a GUI: the lightest (it runs with rfb)
+	isolinux syslinux-common xorriso	# the VMX test host's boot CD
 	busybox-static		# the test host's userland
 	cpio gzip xz-utils	# initramfs packing, source extraction
 	libnl-3-dev libnl-genl-3-dev	# generic netlink management

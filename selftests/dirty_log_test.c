@@ -189,7 +189,7 @@ TEST(no_write_is_lost_while_the_guest_runs)
 
 static void guest_get_time_into_log(void)
 {
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_GET_TIME, LOG_GPA + 42 * PAGE,
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_GET_TIME, LOG_GPA + 42 * PAGE,
 				   0, 0, 0, 0));
 	GUEST_DONE();
 }

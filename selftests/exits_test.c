@@ -234,10 +234,10 @@ static void guest_hypercall(void)
 	uint64_t rdi = 0xa0, rsi = 0xa1, rdx = 0xa2;
 	uint64_t ret;
 
-	asm volatile("vmmcall"
+	asm volatile(HVM_HYPERCALL_INSN
 		     : "=a"(ret), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10),
 		       "+r"(r8)
-		     : "a"(0x1234567ull) : "memory");
+		     : "a"(0x1234567ull) : "memory", "cc");
 	GUEST_ASSERT_EQ(0xfedcba9876543210ull, ret);
 	/* The argument registers are preserved. */
 	GUEST_ASSERT_EQ(0xa0, rdi);
@@ -247,7 +247,7 @@ static void guest_hypercall(void)
 	GUEST_ASSERT_EQ(0xa4, r8);
 
 	/* A second one, answered with 0. */
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_VMM_BASE, 3, 4, 5, 6, 7));
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_VMM_BASE, 3, 4, 5, 6, 7));
 	GUEST_DONE();
 }
 
@@ -921,7 +921,7 @@ static void guest_exit_mix(void)
 	for (i = 0; i < N_OUT; i++)
 		outb(0x80, i);
 	for (i = 0; i < N_HCALL; i++)
-		vmmcall(HOSPES_HC_VMM_BASE + i, 0, 0, 0, 0, 0);
+		hypercall(HOSPES_HC_VMM_BASE + i, 0, 0, 0, 0, 0);
 	for (i = 0; i < N_HLT; i++)
 		hlt();
 	for (i = 0; i < N_CPUID; i++)

@@ -182,6 +182,100 @@ TEST(protected_mode_guest_runs_flat_32bit_code)
 	hvm_destroy(vm);
 }
 
+/* ---- from real mode to long mode, as a boot loader goes -------------- */
+
+#define BOOT_GPA	(REAL_CS << 4)
+/* For the assembler, which takes no C suffixes. */
+#define BOOT_PML4	0x1000
+#define BOOT_GDT	0x7000
+#define BOOT_CR0_PE	0x1
+#define BOOT_CR0_PG	0x80000000
+#define BOOT_CR4_PAE	0x20
+#define BOOT_EFER	0xc0000080
+#define BOOT_EFER_LME	0x100
+_Static_assert(BOOT_PML4 == HVM_PML4_GPA && BOOT_GDT == HVM_GDT_GPA, "");
+_Static_assert(BOOT_CR0_PE == X86_CR0_PE && BOOT_CR0_PG == X86_CR0_PG, "");
+_Static_assert(BOOT_CR4_PAE == X86_CR4_PAE && BOOT_EFER == MSR_EFER, "");
+_Static_assert(BOOT_EFER_LME == X86_EFER_LME, "");
+
+/*
+ * Real mode: load the library's GDT, set CR0.PE, jump to 32-bit code; there
+ * enable PAE, load CR3, set EFER.LME, set CR0.PG, jump to 64-bit code; there
+ * report EFER and CR0 and do 64-bit arithmetic. Each step is the guest's
+ * own instruction: the hypervisor must follow the mode changes (under VMX
+ * it emulates the CR0 writes and EFER.LMA).
+ */
+extern const char boot_code[], boot_code_end[];
+asm(
+"	.pushsection .text\n"
+"	.code16\n"
+"boot_code:\n"
+"	lgdtl %cs:(boot_gdt - boot_code)\n"
+"	mov %cr0, %eax\n"
+"	or $" STR(BOOT_CR0_PE) ", %eax\n"
+"	mov %eax, %cr0\n"
+"	ljmpl $" STR(HVM_SEL_CODE32) ", $(" STR(BOOT_GPA) " + 1f - boot_code)\n"
+"	.code32\n"
+"1:	mov $" STR(HVM_SEL_DATA) ", %ax\n"
+"	mov %ax, %ds\n"
+"	mov %ax, %es\n"
+"	mov %ax, %ss\n"
+"	mov %cr4, %eax\n"
+"	or $" STR(BOOT_CR4_PAE) ", %eax\n"
+"	mov %eax, %cr4\n"
+"	mov $" STR(BOOT_PML4) ", %eax\n"
+"	mov %eax, %cr3\n"
+"	mov $" STR(BOOT_EFER) ", %ecx\n"
+"	rdmsr\n"
+"	or $" STR(BOOT_EFER_LME) ", %eax\n"
+"	wrmsr\n"
+"	mov %cr0, %eax\n"
+"	or $" STR(BOOT_CR0_PG) ", %eax\n"
+"	mov %eax, %cr0\n"
+"	ljmp $" STR(HVM_SEL_CODE64) ", $(" STR(BOOT_GPA) " + 2f - boot_code)\n"
+"	.code64\n"
+"2:	mov $" STR(BOOT_EFER) ", %ecx\n"
+"	rdmsr\n"
+"	mov %eax, %esi\n"
+"	mov %cr0, %rdi\n"
+"	movabs $0x123456789, %rbx\n"
+"	add %rbx, %rbx\n"
+"	hlt\n"
+"	.balign 8\n"
+"boot_gdt:\n"
+"	.word " STR(HVM_GDT_LIMIT) "\n"
+"	.long " STR(BOOT_GDT) "\n"
+"boot_code_end:\n"
+"	.popsection\n");
+
+TEST(real_mode_guest_switches_to_long_mode_by_itself)
+{
+	struct hvm *vm = hvm_create(0);
+	struct hvcpu *vcpu = hvm_add_vcpu_bare(vm, 0);
+	struct hospes_sregs sregs;
+	struct hospes_regs regs;
+
+	hvm_load_code(vm, BOOT_GPA, boot_code, boot_code_end);
+	hvcpu_setup_real_mode(vcpu, REAL_CS, 0);
+
+	ASSERT_RUN_EXIT(vcpu, HOSPES_EXIT_HLT);
+	hvcpu_get_regs(vcpu, &regs);
+	EXPECT_EQ(X86_EFER_LME | X86_EFER_LMA,
+		  regs.rsi & (X86_EFER_LME | X86_EFER_LMA));
+	/* The guest's own CR0: nothing a hypervisor needs set shows. */
+	EXPECT_EQ(X86_CR0_PE | X86_CR0_ET | X86_CR0_PG, regs.rdi);
+	EXPECT_EQ(0x2468acf12ull, regs.rbx);
+
+	hvcpu_get_sregs(vcpu, &sregs);
+	EXPECT_EQ(X86_CR0_PE | X86_CR0_ET | X86_CR0_PG, sregs.cr0);
+	EXPECT_EQ(X86_CR4_PAE, sregs.cr4);
+	EXPECT_EQ(HVM_PML4_GPA, sregs.cr3);
+	EXPECT_EQ(X86_EFER_LME | X86_EFER_LMA, sregs.efer);
+	EXPECT_EQ(HVM_SEL_CODE64, sregs.cs.selector);
+	EXPECT_EQ(1, sregs.cs.l);
+	hvm_destroy(vm);
+}
+
 /* ---- long mode through the library ----------------------------------- */
 
 static volatile uint64_t lm_initialised = 0x0123456789abcdefull;

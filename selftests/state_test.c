@@ -32,7 +32,7 @@ static void guest_report_tsc_and_time(void)
 {
 	static struct hospes_pv_time_now now;
 
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_GET_TIME, (uint64_t)&now,
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_GET_TIME, (uint64_t)&now,
 				   0, 0, 0, 0));
 	GUEST_SYNC2(1, guest_rdtsc(), now.ns_since_boot);
 	GUEST_DONE();
@@ -84,9 +84,9 @@ TEST(bad_clocks_are_refused)
 
 static void guest_register_shinfo(void)
 {
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_SET_SHARED_INFO, SHINFO_GPA,
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_SET_SHARED_INFO, SHINFO_GPA,
 				   0x50, 0, 0, 0));
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_EVTCHN_BIND, 70, 1, 0, 0, 0));
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_EVTCHN_BIND, 70, 1, 0, 0, 0));
 	GUEST_DONE();
 }
 
@@ -149,7 +149,7 @@ TEST(pv_state_round_trips_and_is_checked)
 
 static void guest_arm_timer(void)
 {
-	GUEST_ASSERT_EQ(0, vmmcall(HOSPES_HC_SET_TIMER, 1ull << 50, 99,
+	GUEST_ASSERT_EQ(0, hypercall(HOSPES_HC_SET_TIMER, 1ull << 50, 99,
 				   0, 0, 0));
 	GUEST_DONE();
 }

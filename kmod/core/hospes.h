@@ -373,14 +373,27 @@ int hospes_set_cpuid(struct hospes_vcpu *vcpu,
 void hospes_cpuid_lookup(struct hospes_vcpu *vcpu, u32 function, u32 index,
 			 u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 
+/* sregs.c: architectural checks both backends make */
+u64 hospes_cr4_allowed(void);
+bool hospes_efer_valid(u64 efer);
+bool hospes_pat_valid(u64 pat);
+bool hospes_msr_value_valid(u32 index, u64 data);
+int hospes_sregs_check(const struct hospes_sregs *s);
+
 /* msr.c */
 int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data);
 int hospes_msr_set(struct hospes_vcpu *vcpu, u32 index, u64 data,
 		   bool host_initiated);
 
-/* The SVM backend's ops, or NULL if this CPU cannot run it. */
+/*
+ * The backends: probe returns the ops, or NULL if this CPU cannot run
+ * that backend; init and exit bracket its use.
+ */
 const struct hospes_arch_ops *hospes_svm_probe(void);
 int hospes_svm_init(void);
 void hospes_svm_exit(void);
+const struct hospes_arch_ops *hospes_vmx_probe(void);
+int hospes_vmx_init(void);
+void hospes_vmx_exit(void);
 
 #endif /* HOSPES_CORE_H */

@@ -16,6 +16,23 @@
 const struct hospes_arch_ops *hospes_ops;
 
 /*
+ * The vendor backends. Each probe looks at CPUID and the firmware's
+ * settings itself; the first that can run on this CPU is used.
+ */
+struct hospes_backend {
+	const struct hospes_arch_ops *(*probe)(void);
+	int (*init)(void);
+	void (*exit)(void);
+};
+
+static const struct hospes_backend backends[] = {
+	{ hospes_svm_probe, hospes_svm_init, hospes_svm_exit },
+	{ hospes_vmx_probe, hospes_vmx_init, hospes_vmx_exit },
+};
+
+static const struct hospes_backend *backend;
+
+/*
  * Virtualization is on in every online CPU while hw_users > 0. hw_lock
  * orders users against each other; the CPU hotplug lock orders them
  * against CPUs coming and going.
@@ -113,14 +130,18 @@ static int hw_cpu_offline(unsigned int cpu)
 
 static int __init hospes_init(void)
 {
+	unsigned int i;
 	int ret;
 
-	hospes_ops = hospes_svm_probe();
+	for (i = 0; i < ARRAY_SIZE(backends) && !hospes_ops; i++) {
+		backend = &backends[i];
+		hospes_ops = backend->probe();
+	}
 	if (!hospes_ops) {
-		pr_err("no usable hardware virtualization (AMD SVM with nested paging)\n");
+		pr_err("no usable hardware virtualization (AMD SVM with nested paging, or Intel VMX with EPT and unrestricted guest)\n");
 		return -ENODEV;
 	}
-	ret = hospes_svm_init();
+	ret = backend->init();
 	if (ret)
 		return ret;
 
@@ -144,7 +165,7 @@ err_hotplug:
 	cpu_emergency_unregister_virt_callback(hw_emergency_disable);
 	cpuhp_remove_state_nocalls(hotplug_state);
 err_backend:
-	hospes_svm_exit();
+	backend->exit();
 	return ret;
 }
 
@@ -153,7 +174,7 @@ static void __exit hospes_exit(void)
 	hospes_dev_unregister();
 	cpu_emergency_unregister_virt_callback(hw_emergency_disable);
 	cpuhp_remove_state_nocalls(hotplug_state);
-	hospes_svm_exit();
+	backend->exit();
 	pr_info("unloaded\n");
 }
 

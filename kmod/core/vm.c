@@ -164,7 +164,7 @@ int hospes_vm_create_fd(void)
 
 	ret = hospes_hw_get();
 	if (ret) {
-		pr_warn_ratelimited("hospes: cannot create a VM: another hypervisor (kvm_amd?) owns the CPU's virtualization extensions\n");
+		pr_warn_ratelimited("hospes: cannot create a VM: another hypervisor (kvm_amd or kvm_intel?) owns the CPU's virtualization extensions\n");
 		return ret;
 	}
 

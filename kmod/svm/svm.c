@@ -391,72 +391,13 @@ static void svm_get_sregs(struct hospes_vcpu *vcpu, struct hospes_sregs *s)
 	s->efer = v->efer & ~EFER_SVME;
 }
 
-/* CR4 bits a guest may hold: the architectural base plus host features. */
-static u64 cr4_allowed(void)
-{
-	u64 allowed = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-		      X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-		      X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-
-	if (boot_cpu_has(X86_FEATURE_UMIP))
-		allowed |= X86_CR4_UMIP;
-	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
-		allowed |= X86_CR4_FSGSBASE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		allowed |= X86_CR4_OSXSAVE;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		allowed |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		allowed |= X86_CR4_SMAP;
-	if (boot_cpu_has(X86_FEATURE_LA57))
-		allowed |= X86_CR4_LA57;
-	return allowed;
-}
-
-#define EFER_ALLOWED	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR)
-
-static bool efer_valid(u64 efer)
-{
-	if (efer & ~EFER_ALLOWED)
-		return false;
-	if ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX))
-		return false;
-	if ((efer & EFER_FFXSR) && !boot_cpu_has(X86_FEATURE_FXSR_OPT))
-		return false;
-	return true;
-}
-
-/* The checks VMRUN makes on guest state (15.5.1), made up front. */
-static int sregs_check(const struct hospes_sregs *s)
-{
-	if (s->cr0 >> 32 || s->cr4 & ~cr4_allowed() || !efer_valid(s->efer))
-		return -EINVAL;
-	if ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD))
-		return -EINVAL;
-	if ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))
-		return -EINVAL;
-	if (s->cr3 >> 52 || s->cr8 > 15)
-		return -EINVAL;
-	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
-		if (!(s->cr4 & X86_CR4_PAE))
-			return -EINVAL;
-		if (s->cs.l && s->cs.db)
-			return -EINVAL;
-	}
-	/* LMA is the CPU's verdict on LME and PG, not a free choice. */
-	if (!!(s->efer & EFER_LMA) !=
-	    ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)))
-		return -EINVAL;
-	return 0;
-}
-
 static int svm_set_sregs(struct hospes_vcpu *vcpu, const struct hospes_sregs *s)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	struct vmcb_save_area *v = &vmcb->save;
 	int ret;
 
-	ret = sregs_check(s);
+	ret = hospes_sregs_check(s);
 	if (ret)
 		return ret;
 
@@ -483,20 +424,6 @@ static int svm_set_sregs(struct hospes_vcpu *vcpu, const struct hospes_sregs *s)
 	/* New page tables: stale translations must go. */
 	set_bit(HOSPES_REQ_TLB_FLUSH, &vcpu->requests);
 	return 0;
-}
-
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	/* Each byte a memory type: 0 UC, 1 WC, 4 WT, 5 WP, 6 WB, 7 UC-. */
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (8 * i);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
 }
 
 static u64 *msr_in_vmcb(struct vmcb_save_area *v, u32 index)
@@ -538,32 +465,21 @@ static int svm_get_msr(struct hospes_vcpu *vcpu, u32 index, u64 *data)
 	}
 }
 
-static bool msr_is_address(u32 index)
-{
-	return index == MSR_LSTAR || index == MSR_CSTAR ||
-	       index == MSR_KERNEL_GS_BASE || index == MSR_FS_BASE ||
-	       index == MSR_GS_BASE || index == MSR_IA32_SYSENTER_ESP ||
-	       index == MSR_IA32_SYSENTER_EIP;
-}
-
 static int svm_set_msr(struct hospes_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	u64 *field = msr_in_vmcb(&vmcb->save, index);
 
 	if (field) {
-		if (index == MSR_IA32_CR_PAT && !pat_valid(data))
-			return -EINVAL;
-		/* Only canonical addresses, as WRMSR itself demands. */
-		if (msr_is_address(index) &&
-		    (s64)(data << 16) >> 16 != (s64)data)
+		/* Only what WRMSR itself would accept. */
+		if (!hospes_msr_value_valid(index, data))
 			return -EINVAL;
 		*field = data;
 		return 0;
 	}
 	switch (index) {
 	case MSR_EFER:
-		if (!efer_valid(data))
+		if (!hospes_efer_valid(data))
 			return -EINVAL;
 		/* Paging mode cannot be switched under a running paging guest. */
 		if ((vmcb->save.cr0 & X86_CR0_PG) &&

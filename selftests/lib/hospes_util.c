@@ -207,6 +207,29 @@ void hvm_load_code(struct hvm *vm, uint64_t gpa, const void *start,
 
 /* ---- the VM ---------------------------------------------------------- */
 
+uint32_t hvm_hypercall_insn;
+
+/*
+ * The hypercall instruction of the backend hospes picks on this host: SVM
+ * when the CPU has it, else VMX (kmod/core/main.c).
+ */
+static uint32_t host_hypercall_insn(void)
+{
+	uint32_t a, b, c, d;
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+		     : "a"(0x80000000u), "c"(0));
+	if (a >= 0x80000001u) {
+		asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			     : "a"(0x80000001u), "c"(0));
+		if (c & (1u << 2))	/* SVM */
+			return HOSPES_PV_INSN_VMMCALL;
+	}
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+		     : "a"(1u), "c"(0));
+	return c & (1u << 5) ? HOSPES_PV_INSN_VMCALL : HOSPES_PV_INSN_VMMCALL;
+}
+
 /* Copy the PT_LOAD segments of this binary to the same guest addresses. */
 static void copy_image(struct hvm *vm)
 {
@@ -343,6 +366,8 @@ struct hvm *hvm_create(uint64_t mem_bytes)
 
 	vm->mem_size = mem_bytes;
 	vm->mem = hvm_add_region(vm, 0, 0, mem_bytes, 0);
+	/* Before the copy: the guest's image carries it. */
+	hvm_hypercall_insn = host_hypercall_insn();
 	copy_image(vm);
 	build_tables(vm);
 	return vm;

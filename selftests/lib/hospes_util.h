@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include <linux/hospes.h>
+#include <linux/hospes_pv.h>
 
 /*
  * Guest-physical (= guest-virtual) layout of the RAM the library sets up in
@@ -246,17 +247,37 @@ static inline void sgdt(struct desc_ptr *p)
 	asm volatile("sgdt %0" : "=m"(*p) : : "memory");
 }
 
-/* Hypercall: nr in RAX, arguments in RDI, RSI, RDX, R10, R8; result in RAX. */
-static inline uint64_t vmmcall(uint64_t nr, uint64_t a0, uint64_t a1,
-			       uint64_t a2, uint64_t a3, uint64_t a4)
+/*
+ * Hypercalls: nr in RAX, arguments in RDI, RSI, RDX, R10, R8; result in
+ * RAX. The instruction is the one hospes names in CPUID 0x40000001 ECX:
+ * VMMCALL under SVM, VMCALL under VMX, where the other one is #UD.
+ * hvm_create() sets hvm_hypercall_insn (HOSPES_PV_INSN_*) before it copies
+ * the image, so the guest's copy knows it without asking (a CPUID would
+ * be an exit the tests did not make). HVM_HYPERCALL_INSN is the instruction
+ * for an asm statement of a test's own: it clobbers the flags only.
+ */
+extern uint32_t hvm_hypercall_insn;
+
+#define HVM_HYPERCALL_INSN						\
+	"cmpl $" __HVM_STR(HOSPES_PV_INSN_VMCALL) ", hvm_hypercall_insn(%%rip)\n\t" \
+	"jne 1f\n\t"							\
+	"vmcall\n\t"							\
+	"jmp 2f\n"							\
+	"1:\tvmmcall\n"						\
+	"2:"
+#define __HVM_STR(x)		__HVM_STR2(x)
+#define __HVM_STR2(x)		#x
+
+static inline uint64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1,
+				 uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	register uint64_t r10 asm("r10") = a3;
 	register uint64_t r8 asm("r8") = a4;
 	uint64_t ret;
 
-	asm volatile("vmmcall"
+	asm volatile(HVM_HYPERCALL_INSN
 		     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8)
-		     : "a"(nr) : "memory");
+		     : "a"(nr) : "memory", "cc");
 	return ret;
 }
 

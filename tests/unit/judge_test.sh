@@ -16,7 +16,7 @@ good_run() {
 	echo 0 >"$1/qemu.rc"
 	printf '[    1.0] hospes: loaded, API version 1\n' >"$1/console.log"
 	cat >"$1/tap.log" <<'TAP'
-# hospes-svm present
+# hospes-virt svm
 # hospes-paging 5-level
 # hospes-insmod ok
 # hospes-run a_test
@@ -28,11 +28,11 @@ ok 2 global.two # SKIP no reason
 TAP
 }
 
-# expect NAME STATUS PATTERN: judge the run in $work/NAME.
+# expect NAME STATUS PATTERN [OPTION...]: judge the run in $work/NAME.
 expect() {
 	local out rc
 	n=$((n + 1))
-	out=$("$judge" --paging 5-level "$work/$1" 2>&1)
+	out=$("$judge" --paging 5-level "${@:4}" "$work/$1" 2>&1)
 	rc=$?
 	if [ "$rc" -eq "$2" ] && printf '%s\n' "$out" | grep -qE -- "$3"; then
 		echo "ok $n $1"
@@ -44,7 +44,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..14"
 
 good_run "$work/pass"
 expect pass 0 '^pass: 1 passed, 0 failed, 1 skipped$'
@@ -75,8 +75,26 @@ sed -i '/hospes-done/d' "$work/hang/tap.log"
 expect hang 1 'timed out'
 
 good_run "$work/no-svm"
-sed -i 's/svm present/svm absent/' "$work/no-svm/tap.log"
-expect no-svm 1 'no SVM flag'
+sed -i 's/virt svm/virt none/' "$work/no-svm/tap.log"
+expect no-svm 1 'no SVM flag \(hospes-virt none\)'
+
+# The Bochs test host: VMX expected, the exit status in bochs.rc.
+good_run "$work/vmx"
+sed -i 's/virt svm/virt vmx/' "$work/vmx/tap.log"
+mv "$work/vmx/qemu.rc" "$work/vmx/bochs.rc"
+expect vmx 0 '^vmx: 1 passed, 0 failed, 1 skipped$' --virt vmx
+
+good_run "$work/svm-not-vmx"
+expect svm-not-vmx 1 'no VMX flag \(hospes-virt svm\)' --virt vmx
+
+good_run "$work/no-virt-line"
+sed -i '/hospes-virt/d' "$work/no-virt-line/tap.log"
+expect no-virt-line 1 'no SVM flag \(hospes-virt missing\)'
+
+good_run "$work/bochs-panic"
+rm "$work/bochs-panic/qemu.rc"
+echo 1 >"$work/bochs-panic/bochs.rc"
+expect bochs-panic 1 'bochs exited with status 1' --virt svm
 
 good_run "$work/wrong-paging"
 sed -i 's/5-level/4-level/' "$work/wrong-paging/tap.log"
