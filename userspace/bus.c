@@ -11,6 +11,7 @@ void device_init(struct device *dev, const char *name,
 	dev->name = name;
 	pthread_mutex_init(&dev->lock, NULL);
 	dev->destroy = destroy;
+	dev->save = NULL;
 	dev->next = NULL;
 }
 

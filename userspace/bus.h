@@ -16,11 +16,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct blob;
+
 /* What every device model embeds. */
 struct device {
-	const char *name;
+	const char *name;			/* its model's */
 	pthread_mutex_t lock;
 	void (*destroy)(struct device *dev);	/* frees the device */
+	/*
+	 * Append the device's state for a save or migration (the machine
+	 * is paused), for its model's restore(). NULL: nothing to carry.
+	 */
+	void (*save)(struct device *dev, struct blob *out);
 	struct device *next;			/* the machine's list */
 };
 

@@ -64,6 +64,17 @@ int console_open(struct console *con, enum console_kind kind)
 	return 0;
 }
 
+int console_kind_parse(const char *s, enum console_kind *kind)
+{
+	if (!strcmp(s, "stdio"))
+		*kind = CONSOLE_STDIO;
+	else if (!strcmp(s, "pty"))
+		*kind = CONSOLE_PTY;
+	else
+		return -1;
+	return 0;
+}
+
 void console_close(struct console *con)
 {
 	if (con->pty_peer >= 0)
@@ -101,6 +112,18 @@ void console_write(struct console *con, const void *buf, size_t len)
 		break;
 	}
 	pthread_mutex_unlock(&con->lock);
+}
+
+int console_wait_input(struct console *con, int timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+
+	pthread_mutex_lock(&con->lock);
+	pfd.fd = con->in_fd;
+	pthread_mutex_unlock(&con->lock);
+	if (pfd.fd < 0)
+		return -1;
+	return poll(&pfd, 1, timeout_ms) > 0;
 }
 
 int console_read(struct console *con, uint8_t *byte)

@@ -33,6 +33,8 @@ struct console {
 	pthread_mutex_t lock;		/* one writer or reader at a time */
 };
 
+/* "stdio" or "pty": 0, or -1 for anything else. */
+int console_kind_parse(const char *s, enum console_kind *kind);
 /* Open a console of that kind; a pty's path goes to stderr. 0 or -1. */
 int console_open(struct console *con, enum console_kind kind);
 /* A console on given descriptors (stdio, and tests); never fails. */
@@ -43,6 +45,11 @@ void console_close(struct console *con);
 void console_write(struct console *con, const void *buf, size_t len);
 /* One byte of input if one is waiting: 1, else 0. Never blocks. */
 int console_read(struct console *con, uint8_t *byte);
+/*
+ * Wait up to timeout_ms for input: 1 if some is waiting (or its end is:
+ * console_read() finds out), 0 if none came, -1 if none ever will.
+ */
+int console_wait_input(struct console *con, int timeout_ms);
 /* The VM is stopping: a write blocked on a full pipe gives up. */
 void console_stop(struct console *con);
 

@@ -8,7 +8,11 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
-	{ "run", "boot a PV kernel in a new VM", verb_run },
+	{ "run", "boot a PV kernel in a new VM (or receive a migrating one)", verb_run },
+	{ "list", "list the running VMs", verb_list },
+	{ "save", "save a running VM to a file and stop it", verb_save },
+	{ "restore", "run a VM saved to a file", verb_restore },
+	{ "migrate", "move a running VM to another hospes, live", verb_migrate },
 	{ "version", "print this program's and the module's API version", verb_version },
 };
 

@@ -5,15 +5,16 @@
 #include "machine.h"
 #include "util.h"
 
-typedef __s64 (*hypercall_fn)(struct machine *m, const __u64 args[5]);
+typedef __s64 (*hypercall_fn)(struct vcpu *v, const __u64 args[5]);
 
 /*
  * CONSOLE_WRITE(gpa, len). The module checked the buffer against its
  * memslots; this checks it against the VMM's own view of RAM, which is
  * what it actually reads.
  */
-static __s64 hc_console_write(struct machine *m, const __u64 args[5])
+static __s64 hc_console_write(struct vcpu *v, const __u64 args[5])
 {
+	struct machine *m = v->m;
 	__u64 gpa = args[0], len = args[1];
 	const void *buf;
 
@@ -26,12 +27,11 @@ static __s64 hc_console_write(struct machine *m, const __u64 args[5])
 	return len;
 }
 
-/* Nothing to save yet: the guest runs on, as after a cancelled suspend. */
-static __s64 hc_suspend(struct machine *m, const __u64 args[5])
+/* The guest answers HOSPES_PV_PORT_SUSPEND (pause.c). */
+static __s64 hc_suspend(struct vcpu *v, const __u64 args[5])
 {
-	(void)m;
 	(void)args;
-	return 0;
+	return machine_guest_suspends(v);
 }
 
 static const hypercall_fn hypercalls[] = {
@@ -39,9 +39,9 @@ static const hypercall_fn hypercalls[] = {
 	[HOSPES_HC_SUSPEND] = hc_suspend,
 };
 
-__u64 hypercall(struct machine *m, __u64 nr, const __u64 args[5])
+__u64 hypercall(struct vcpu *v, __u64 nr, const __u64 args[5])
 {
 	if (nr >= ARRAY_LEN(hypercalls) || !hypercalls[nr])
 		return (__u64)-HOSPES_ENOSYS;
-	return hypercalls[nr](m, args);
+	return hypercalls[nr](v, args);
 }

@@ -8,9 +8,9 @@
 
 #include <linux/types.h>
 
-struct machine;
+struct vcpu;
 
 /* The value for the guest's RAX: >= 0, or a negated HOSPES_E* error. */
-__u64 hypercall(struct machine *m, __u64 nr, const __u64 args[5]);
+__u64 hypercall(struct vcpu *v, __u64 nr, const __u64 args[5]);
 
 #endif /* HOSPES_HYPERCALL_H */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,11 +48,38 @@ void machine_destroy(struct machine *m)
 	if (m->mem.host)
 		munmap(m->mem.host, m->mem.size);
 	m->mem.host = NULL;
+	free(m->mem.written);
+	m->mem.written = NULL;
 	if (m->console_open)
 		console_close(&m->console);
 	m->console_open = false;
 	pthread_cond_destroy(&m->cond);
 	pthread_mutex_destroy(&m->lock);
+}
+
+int machine_alloc_ram(struct machine *m)
+{
+	uint64_t bytes = m->cfg->mem_bytes;
+	void *ram;
+
+	/* Untouched pages cost nothing: a guest rarely uses all of its RAM. */
+	ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED) {
+		fprintf(stderr, "hospes: cannot allocate %llu MiB of guest memory: %m\n",
+			(unsigned long long)(bytes / MIB));
+		return -1;
+	}
+	m->mem = (struct guest_mem){ .host = ram, .size = bytes };
+	return 0;
+}
+
+int machine_create_vm(struct machine *m)
+{
+	if (vm_create(&m->vm))
+		return -1;
+	return vm_set_memory(&m->vm, MACHINE_RAM_SLOT, 0, m->mem.size,
+			     m->mem.host);
 }
 
 void machine_add_device(struct machine *m, struct device *dev)

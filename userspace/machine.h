@@ -25,13 +25,22 @@
 #define EXIT_GUEST_DIED		3	/* crash, triple fault, halted for good */
 /* Stopped by signal n: 128 + n, as a shell reports it. */
 
+#define MACHINE_MAX_MEMORY	(1024ull << 30)
+/* All of guest RAM is one memory slot at guest-physical 0. */
+#define MACHINE_RAM_SLOT	0
+
 struct vm_config {
+	const char *name;		/* of the control socket */
 	const char *kernel;
+	bool linux_boot;		/* kernel is a bzImage (linux.h) */
+	const char *initrd;		/* NULL: none */
+	bool virtio_console;		/* hvc0, with the console's input */
 	uint64_t mem_bytes;
 	unsigned int nr_vcpus;
 	const char *cmdline;
 	const char *disk;		/* NULL: none */
 	enum console_kind console;
+	bool stats;			/* --stats: counters on stderr at the end */
 };
 
 struct machine;
@@ -53,6 +62,7 @@ struct machine {
 	struct console console;
 	bool console_open;
 	struct pv_boot boot;
+	bool irqchip;			/* in-kernel APICs (devices drive pins) */
 	struct device *devices;		/* every device, for teardown */
 	uint32_t next_port;		/* the next free PV event port */
 	/* Raise a PV event port in the guest (devices call this). */
@@ -65,6 +75,16 @@ struct machine {
 	atomic_bool stopping;
 	int exit_status;
 	unsigned int parked;		/* vCPUs that can never run again */
+
+	/* Pausing for a save or migration (pause.c), under lock. */
+	bool pause_requested;
+	unsigned int paused;		/* vCPUs waiting at the pause point */
+	enum {
+		SUSPEND_NONE,
+		SUSPEND_REQUESTED,	/* HOSPES_PV_PORT_SUSPEND raised */
+		SUSPEND_DONE,		/* the guest called SUSPEND */
+	} suspend;
+	unsigned int suspended_vcpu;	/* the caller, when SUSPEND_DONE */
 };
 
 /*
@@ -73,6 +93,11 @@ struct machine {
  */
 void machine_init(struct machine *m, const struct vm_config *cfg);
 void machine_destroy(struct machine *m);
+
+/* Guest RAM of cfg->mem_bytes, zeroed. 0, or -1 after printing why. */
+int machine_alloc_ram(struct machine *m);
+/* The VM, with the RAM as its memory slot. 0, or -1 after printing why. */
+int machine_create_vm(struct machine *m);
 
 void machine_add_device(struct machine *m, struct device *dev);
 uint32_t machine_alloc_port(struct machine *m);
@@ -91,6 +116,32 @@ static inline bool machine_stopping(struct machine *m)
  * off): waits until the machine stops, and stops it if every vCPU is parked.
  */
 void machine_park(struct machine *m);
+
+/*
+ * Pausing (pause.c). machine_pause() stops every vCPU at a safe point: out
+ * of HOSPES_RUN with the last exit completed (so the registers are whole),
+ * or parked for good. -1 if the machine is stopping instead.
+ */
+int machine_pause(struct machine *m);
+void machine_resume(struct machine *m);
+/* A vCPU thread's EXIT_INTR: wait here while a pause is requested. */
+void machine_pause_point(struct vcpu *v);
+
+/*
+ * The PV suspend protocol: raise HOSPES_PV_PORT_SUSPEND (-1 if the guest
+ * registered no shared info: nobody would hear it), then wait (up to
+ * timeout_ms at a time) for the guest's SUSPEND call, and end the wait:
+ * a SUSPEND that comes after that returns 0 at once. A vCPU that called
+ * it is paused on return with 0 in RAX; a restored copy must see 1.
+ */
+int machine_request_suspend(struct machine *m);
+bool machine_wait_suspended(struct machine *m, unsigned int timeout_ms);
+/* Stop waiting: true if the guest did call SUSPEND. */
+bool machine_end_suspend_wait(struct machine *m);
+/* The vCPU that called SUSPEND, or -1. */
+int machine_suspended_vcpu(struct machine *m);
+/* HOSPES_HC_SUSPEND from vCPU v: its result. */
+int64_t machine_guest_suspends(struct vcpu *v);
 
 /*
  * The signals machine_wait() takes: they must be blocked in every thread,

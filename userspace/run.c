@@ -2,45 +2,65 @@
 /*
  * hospes run: boot a PV kernel in a new VM and wait until it stops.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "control.h"
 #include "devices/devices.h"
+#include "incoming.h"
+#include "linux.h"
 #include "loaders/elf.h"
 #include "machine.h"
+#include "net.h"
+#include "serve.h"
 #include "util.h"
 #include "vcpu.h"
 #include "verbs.h"
 
 #define DEFAULT_MEMORY	(64 * MIB)
-#define MAX_MEMORY	(1024 * GIB)
-
-/* Every device model; each looks at the configuration to see if it is wanted. */
-static const struct device_model *const device_models[] = {
-	&serial8250_model,
-	&blkring_model,
-};
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: hospes run [OPTIONS] KERNEL\n"
+		"       hospes run [OPTIONS] --kernel BZIMAGE [--initrd FILE]\n"
+		"       hospes run --incoming tcp:[HOST:]PORT [--name NAME] [--console KIND]\n"
 		"\n"
 		"Boot KERNEL, a 64-bit x86 PV kernel (ELF, linux/hospes_pv.h), in a new VM\n"
-		"and wait until it stops.\n"
+		"and wait until it stops. With --incoming, wait for one `hospes migrate`\n"
+		"to bring a running VM instead (its configuration comes with it).\n"
 		"\n"
 		"  --memory SIZE     guest RAM, a multiple of 4K (default 64M; suffixes K, M,\n"
 		"                    G, T; no suffix: bytes; at most 1T)\n"
 		"  --cpus N          vCPUs, 1 to %d (default 1). vCPU 0 runs the kernel; the\n"
-		"                    others wait halted (PV kernels start no other CPU yet)\n"
+		"                    others wait halted (PV kernels start no other CPU yet;\n"
+		"                    Linux starts them)\n"
 		"  --cmdline STR     the kernel's command line (at most %llu bytes)\n"
-		"  --disk FILE       a PV block device (block ring) backed by FILE, read-write\n"
+		"  --disk FILE       a PV block device (block ring; virtio-blk for Linux)\n"
+		"                    backed by FILE, read-write\n"
 		"  --console KIND    stdio: the guest's console is this process's stdin and\n"
 		"                    stdout (default); pty: a new pseudo-terminal, whose path\n"
 		"                    is printed on stderr\n"
+		"  --stats           when the guest stops, print the VM's counters (struct\n"
+		"                    hospes_stats: exits by kind...) on stderr, one line of\n"
+		"                    \"hospes: stats: NAME=VALUE...\"\n"
+		"  --name NAME       the VM's name for `hospes list`, `save`, `migrate`\n"
+		"                    (default hospes-PID); its control socket is\n"
+		"                    NAME.sock in /run/hospes (root), $XDG_RUNTIME_DIR/hospes\n"
+		"                    or $HOSPES_RUNTIME_DIR\n"
+		"  --kernel BZIMAGE  boot an unmodified Linux kernel instead (x86 boot\n"
+		"                    protocol; ACPI, 8250 on IRQ 4, --disk as virtio-blk;\n"
+		"                    at most 3G of memory; userspace/README.md)\n"
+		"  --initrd FILE     its initramfs\n"
+		"  --virtio-console  with --kernel: a virtio console (hvc0) on the console,\n"
+		"                    which then takes the console's input, not the UART\n"
+		"  --incoming tcp:[HOST:]PORT\n"
+		"                    listen there (port 0: any, printed on stderr) for a\n"
+		"                    migration; exit %d if it fails before the guest runs\n"
 		"  -h, --help        this text\n"
 		"\n"
 		"The console carries the PV console hypercall and the 8250 UART at 0x3f8.\n"
@@ -55,8 +75,8 @@ static void usage(FILE *out)
 		"  %d       the guest died: crashed, triple-faulted, or halted every vCPU\n"
 		"          with interrupts off\n"
 		"  128+S   stopped by signal S (130 for SIGINT, 143 for SIGTERM)\n",
-		HOSPES_MAX_VCPUS, PVBOOT_CMDLINE_MAX, EXIT_VMM_ERROR, EXIT_USAGE,
-		EXIT_GUEST_DIED);
+		HOSPES_MAX_VCPUS, PVBOOT_CMDLINE_MAX, EXIT_VMM_ERROR, EXIT_VMM_ERROR,
+		EXIT_USAGE, EXIT_GUEST_DIED);
 }
 
 enum {
@@ -65,6 +85,12 @@ enum {
 	OPT_CMDLINE,
 	OPT_DISK,
 	OPT_CONSOLE,
+	OPT_STATS,
+	OPT_NAME,
+	OPT_INCOMING,
+	OPT_KERNEL,
+	OPT_INITRD,
+	OPT_VIRTIO_CONSOLE,
 };
 
 static const struct option options[] = {
@@ -73,6 +99,12 @@ static const struct option options[] = {
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "incoming", required_argument, NULL, OPT_INCOMING },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "virtio-console", no_argument, NULL, OPT_VIRTIO_CONSOLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -91,24 +123,35 @@ static int check_memory(const char *arg, uint64_t *bytes)
 		return bad_usage("--memory %s: not a size (such as 64M or 1G)", arg);
 	if (!*bytes || *bytes % GUEST_PAGE_SIZE)
 		return bad_usage("--memory %s: must be a non-zero multiple of 4K", arg);
-	if (*bytes > MAX_MEMORY)
+	if (*bytes > MACHINE_MAX_MEMORY)
 		return bad_usage("--memory %s: at most 1T", arg);
 	return 0;
 }
 
-/* 0, 1 for --help, or -1 after printing what is wrong. */
-static int parse_options(int argc, char **argv, struct vm_config *cfg)
+/*
+ * 0, 1 for --help, or -1 after printing what is wrong. *incoming is the
+ * --incoming address, or NULL.
+ */
+static int parse_options(int argc, char **argv, struct vm_config *cfg,
+			 const char **incoming)
 {
+	bool machine_options = false;
 	int opt;
 
 	*cfg = (struct vm_config){
+		.name = control_default_name(),
 		.mem_bytes = DEFAULT_MEMORY,
 		.nr_vcpus = 1,
 		.cmdline = "",
 		.console = CONSOLE_STDIO,
 	};
+	*incoming = NULL;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		machine_options |= opt == OPT_MEMORY || opt == OPT_CPUS ||
+				   opt == OPT_CMDLINE || opt == OPT_DISK ||
+				   opt == OPT_KERNEL || opt == OPT_INITRD ||
+				   opt == OPT_VIRTIO_CONSOLE;
 		switch (opt) {
 		case OPT_MEMORY:
 			if (check_memory(optarg, &cfg->mem_bytes))
@@ -125,12 +168,30 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg)
 			cfg->disk = optarg;
 			break;
 		case OPT_CONSOLE:
-			if (!strcmp(optarg, "stdio"))
-				cfg->console = CONSOLE_STDIO;
-			else if (!strcmp(optarg, "pty"))
-				cfg->console = CONSOLE_PTY;
-			else
+			if (console_kind_parse(optarg, &cfg->console))
 				return bad_usage("--console %s: stdio or pty", optarg);
+			break;
+		case OPT_NAME:
+			if (!control_name_valid(optarg))
+				return bad_usage("--name %s: letters, digits, '.', '_', '-' (at most 64, no leading '.')",
+						 optarg);
+			cfg->name = optarg;
+			break;
+		case OPT_INCOMING:
+			*incoming = optarg;
+			break;
+		case OPT_KERNEL:
+			cfg->kernel = optarg;
+			cfg->linux_boot = true;
+			break;
+		case OPT_INITRD:
+			cfg->initrd = optarg;
+			break;
+		case OPT_VIRTIO_CONSOLE:
+			cfg->virtio_console = true;
+			break;
+		case OPT_STATS:
+			cfg->stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -141,6 +202,16 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg)
 			return bad_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
+	if (*incoming) {
+		if (machine_options || optind != argc)
+			return bad_usage("%s", "--incoming takes the VM as it comes: no KERNEL, --memory, --cpus, --cmdline or --disk");
+		return 0;
+	}
+	if ((cfg->initrd || cfg->virtio_console) && !cfg->linux_boot)
+		return bad_usage("%s", "--initrd and --virtio-console go with --kernel");
+	if (cfg->linux_boot)
+		return optind == argc ? 0 :
+		       bad_usage("%s", "--kernel names the kernel: no KERNEL argument");
 	if (optind != argc - 1)
 		return bad_usage("%s", optind == argc ? "which kernel? (KERNEL is missing)" :
 				 "one KERNEL only");
@@ -154,16 +225,11 @@ static int build(struct machine *m, const struct vm_config *cfg)
 	struct elf_image img;
 	char err[256];
 	unsigned int i;
-	void *ram;
 
-	ram = mmap(NULL, cfg->mem_bytes, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED) {
-		fprintf(stderr, "hospes: cannot allocate %llu MiB of guest memory: %m\n",
-			(unsigned long long)(cfg->mem_bytes / MIB));
+	if (cfg->linux_boot)
+		return linux_build(m);
+	if (machine_alloc_ram(m))
 		return -1;
-	}
-	m->mem = (struct guest_mem){ .host = ram, .size = cfg->mem_bytes };
 	if (elf_load_file(cfg->kernel, &m->mem, &img, err, sizeof(err))) {
 		fprintf(stderr, "hospes: %s: %s\n", cfg->kernel, err);
 		return -1;
@@ -176,37 +242,76 @@ static int build(struct machine *m, const struct vm_config *cfg)
 	if (console_open(&m->console, cfg->console))
 		return -1;
 	m->console_open = true;
-	if (vm_create(&m->vm) ||
-	    vm_set_memory(&m->vm, 0, 0, m->mem.size, m->mem.host))
+	if (machine_create_vm(m))
 		return -1;
-	for (i = 0; i < ARRAY_LEN(device_models); i++)
+	for (i = 0; i < nr_device_models; i++)
 		if (device_models[i]->setup(m))
 			return -1;
 	pvboot_finish(&m->boot, cfg->nr_vcpus);
 	return vcpus_create(m, img.entry);
 }
 
+/*
+ * --stats: what the VM's exits were, for benchmarks that count them (as
+ * bench/pv_bench.c does). The names are the fields of struct hospes_stats.
+ */
+static void print_stats(struct vm *vm)
+{
+#define STAT(name)	{ #name, offsetof(struct hospes_stats, name) }
+	static const struct {
+		const char *name;
+		size_t offset;
+	} stats[] = {
+		STAT(runs), STAT(exits), STAT(exits_to_user), STAT(io_exits),
+		STAT(mmio_exits), STAT(hypercall_exits), STAT(cpuid_exits),
+		STAT(msr_exits), STAT(npf_exits), STAT(hlt_exits),
+		STAT(intr_exits), STAT(irq_window_exits), STAT(injected_irqs),
+		STAT(halt_wakeups), STAT(signal_exits), STAT(pages_mapped_4k),
+		STAT(pages_mapped_2m), STAT(tlb_flushes),
+	};
+#undef STAT
+	struct hospes_stats st;
+	size_t i;
+
+	if (vm_get_stats(vm, &st)) {
+		fprintf(stderr, "hospes: stats: HOSPES_GET_VM_STATS: %s\n",
+			strerror(errno));
+		return;
+	}
+	fprintf(stderr, "hospes: stats:");
+	for (i = 0; i < ARRAY_LEN(stats); i++)
+		fprintf(stderr, " %s=%llu", stats[i].name,
+			*(const unsigned long long *)((const char *)&st +
+						      stats[i].offset));
+	fputc('\n', stderr);
+}
+
 int verb_run(int argc, char **argv)
 {
+	const char *incoming;
 	struct vm_config cfg;
 	struct machine m;
-	int ret, status;
+	int ret, status, fd;
 
-	ret = parse_options(argc, argv, &cfg);
+	ret = parse_options(argc, argv, &cfg, &incoming);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	/* Before any thread exists, so that only machine_wait() takes them. */
 	machine_block_signals();
 	/* A console reader that went away costs the output, not the VM. */
 	signal(SIGPIPE, SIG_IGN);
+	if (incoming) {
+		fd = tcp_accept_one(incoming);
+		return fd < 0 ? EXIT_VMM_ERROR : incoming_serve(&cfg, fd, true);
+	}
 	machine_init(&m, &cfg);
 	if (build(&m, &cfg)) {
 		machine_destroy(&m);
 		return EXIT_VMM_ERROR;
 	}
-	if (!vcpus_start(&m))
-		machine_wait(&m);
-	status = m.exit_status;
+	status = machine_serve(&m, NULL, NULL);
+	if (cfg.stats)
+		print_stats(&m.vm);
 	machine_destroy(&m);
 	return status;
 }

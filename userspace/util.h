@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Small helpers for parsing the command line. */
+/* Small helpers: parsing the command line, clocks. */
 #ifndef HOSPES_UTIL_H
 #define HOSPES_UTIL_H
 
@@ -21,5 +21,9 @@ int parse_size(const char *s, uint64_t *bytes);
 /* A decimal integer in [min, max]. Returns 0, or -1. */
 int parse_uint(const char *s, unsigned int min, unsigned int max,
 	       unsigned int *value);
+
+/* CLOCK_MONOTONIC and CLOCK_REALTIME in nanoseconds. */
+uint64_t monotonic_ns(void);
+uint64_t realtime_ns(void);
 
 #endif /* HOSPES_UTIL_H */

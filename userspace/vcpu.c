@@ -54,7 +54,7 @@ static bool exit_hypercall(struct vcpu *v)
 {
 	struct hospes_run *r = v->run;
 
-	r->hypercall.ret = hypercall(v->m, r->hypercall.nr, r->hypercall.args);
+	r->hypercall.ret = hypercall(v, r->hypercall.nr, r->hypercall.args);
 	return true;
 }
 
@@ -65,10 +65,10 @@ static bool exit_evtchn(struct vcpu *v)
 	return true;
 }
 
-/* A signal or immediate_exit: the loop looks at why. */
+/* A signal or immediate_exit: a pause waits here; the loop sees a stop. */
 static bool exit_intr(struct vcpu *v)
 {
-	(void)v;
+	machine_pause_point(v);
 	return true;
 }
 
@@ -188,7 +188,7 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-int vcpus_create(struct machine *m, uint64_t entry)
+int vcpus_alloc(struct machine *m)
 {
 	unsigned int n = m->cfg->nr_vcpus, i;
 
@@ -201,20 +201,47 @@ int vcpus_create(struct machine *m, uint64_t entry)
 		m->vcpus[i] = (struct vcpu){ .m = m, .id = i, .fd = -1 };
 		atomic_init(&m->vcpus[i].started, false);
 	}
-	for (i = 0; i < n; i++) {
-		struct vcpu *v = &m->vcpus[i];
-		struct hospes_cpuid *cpuid = host_cpuid(i);
+	return 0;
+}
+
+int vcpu_open_cpuid(struct machine *m, unsigned int id,
+		    const struct hospes_cpuid *cpuid,
+		    const struct hospes_regs *regs,
+		    const struct hospes_sregs *sregs)
+{
+	struct vcpu *v = &m->vcpus[id];
+
+	v->fd = vcpu_create(&m->vm, id, cpuid, regs, sregs, &v->run);
+	return v->fd < 0 ? -1 : 0;
+}
+
+int vcpu_open(struct machine *m, unsigned int id,
+	      const struct hospes_regs *regs, const struct hospes_sregs *sregs)
+{
+	struct hospes_cpuid *cpuid = host_cpuid(id);
+	int ret;
+
+	if (!cpuid) {
+		fprintf(stderr, "hospes: out of memory\n");
+		return -1;
+	}
+	ret = vcpu_open_cpuid(m, id, cpuid, regs, sregs);
+	free(cpuid);
+	return ret;
+}
+
+int vcpus_create(struct machine *m, uint64_t entry)
+{
+	unsigned int i;
+
+	if (vcpus_alloc(m))
+		return -1;
+	for (i = 0; i < m->cfg->nr_vcpus; i++) {
 		struct hospes_sregs sregs;
 		struct hospes_regs regs;
 
-		if (!cpuid) {
-			fprintf(stderr, "hospes: out of memory\n");
-			return -1;
-		}
 		pvboot_vcpu_state(&m->boot, i, entry, &regs, &sregs);
-		v->fd = vcpu_create(&m->vm, i, cpuid, &regs, &sregs, &v->run);
-		free(cpuid);
-		if (v->fd < 0)
+		if (vcpu_open(m, i, &regs, &sregs))
 			return -1;
 	}
 	return 0;

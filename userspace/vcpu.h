@@ -8,10 +8,22 @@
 
 #include <stdint.h>
 
+#include <linux/hospes.h>
+
 struct machine;
 
 /* Create every vCPU in its boot state (pvboot). 0, or -1 after printing why. */
 int vcpus_create(struct machine *m, uint64_t entry);
+/* The vCPU array, none created yet. 0, or -1 after printing why. */
+int vcpus_alloc(struct machine *m);
+/* Create vCPU id with the host's CPUID table and these registers. 0 or -1, printed. */
+int vcpu_open(struct machine *m, unsigned int id,
+	      const struct hospes_regs *regs, const struct hospes_sregs *sregs);
+/* The same with a CPUID table of the caller's. */
+int vcpu_open_cpuid(struct machine *m, unsigned int id,
+		    const struct hospes_cpuid *cpuid,
+		    const struct hospes_regs *regs,
+		    const struct hospes_sregs *sregs);
 /* Start a thread per vCPU. 0, or -1 after printing why (the machine is stopped). */
 int vcpus_start(struct machine *m);
 /* Make every running HOSPES_RUN return, so its thread sees the machine stop. */

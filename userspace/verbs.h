@@ -10,6 +10,10 @@ struct verb {
 };
 
 int verb_run(int argc, char **argv);
+int verb_list(int argc, char **argv);
+int verb_save(int argc, char **argv);
+int verb_restore(int argc, char **argv);
+int verb_migrate(int argc, char **argv);
 int verb_version(int argc, char **argv);
 
 #endif /* HOSPES_VERBS_H */

@@ -100,6 +100,37 @@ int vm_evtchn_send(struct vm *vm, uint32_t port)
 	return ioctl(vm->fd, HOSPES_EVTCHN_SEND, &e);
 }
 
+int vm_get_stats(struct vm *vm, struct hospes_stats *st)
+{
+	return ioctl(vm->fd, HOSPES_GET_VM_STATS, st);
+}
+
+int vm_create_irqchip(struct vm *vm)
+{
+	if (!ioctl(vm->fd, HOSPES_CREATE_IRQCHIP, 0))
+		return 0;
+	fprintf(stderr, "hospes: HOSPES_CREATE_IRQCHIP: %s\n", strerror(errno));
+	return -1;
+}
+
+int vm_irq_line(struct vm *vm, unsigned int gsi, int level)
+{
+	struct hospes_irq_level l = { .irq = gsi, .level = level };
+
+	return ioctl(vm->fd, HOSPES_IRQ_LINE, &l);
+}
+
+unsigned int vm_tsc_khz(struct vm *vm)
+{
+	int khz = ioctl(vm->dev_fd, HOSPES_GET_TSC_KHZ, 0);
+
+	if (khz > 0)
+		return khz;
+	fprintf(stderr, "hospes: HOSPES_GET_TSC_KHZ: %s\n",
+		khz < 0 ? strerror(errno) : "0 kHz");
+	return 0;
+}
+
 int vcpu_create(struct vm *vm, unsigned int id, const struct hospes_cpuid *cpuid,
 		const struct hospes_regs *regs,
 		const struct hospes_sregs *sregs, struct hospes_run **run)
@@ -146,4 +177,119 @@ void vcpu_close(struct vm *vm, int fd, struct hospes_run *run)
 int vcpu_run(int fd)
 {
 	return ioctl(fd, HOSPES_RUN, 0);
+}
+
+int vm_log_dirty(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
+		 void *host, bool on)
+{
+	struct hospes_memory_region r = {
+		.slot = slot,
+		.flags = on ? HOSPES_MEM_LOG_DIRTY : 0,
+		.guest_phys_addr = gpa,
+		.size = size,
+		.userspace_addr = (uintptr_t)host,
+	};
+
+	return ioctl(vm->fd, HOSPES_SET_MEMORY_REGION, &r);
+}
+
+int vm_get_dirty_log(struct vm *vm, uint32_t slot, uint64_t *bitmap)
+{
+	struct hospes_dirty_log log = { .slot = slot, .bitmap = (uintptr_t)bitmap };
+
+	return ioctl(vm->fd, HOSPES_GET_DIRTY_LOG, &log);
+}
+
+int vm_get_clock(struct vm *vm, struct hospes_clock *c)
+{
+	return ioctl(vm->fd, HOSPES_GET_CLOCK, c);
+}
+
+int vm_set_clock(struct vm *vm, const struct hospes_clock *c)
+{
+	return ioctl(vm->fd, HOSPES_SET_CLOCK, c);
+}
+
+int vm_get_pv_state(struct vm *vm, struct hospes_pv_state *s)
+{
+	return ioctl(vm->fd, HOSPES_GET_PV_STATE, s);
+}
+
+int vm_set_pv_state(struct vm *vm, const struct hospes_pv_state *s)
+{
+	return ioctl(vm->fd, HOSPES_SET_PV_STATE, s);
+}
+
+const uint32_t vcpu_state_msrs[VCPU_STATE_MSRS] = {
+	0xc0000081,	/* STAR */
+	0xc0000082,	/* LSTAR */
+	0xc0000083,	/* CSTAR */
+	0xc0000084,	/* SFMASK */
+	0xc0000102,	/* KERNEL_GS_BASE */
+	0xc0000103,	/* TSC_AUX */
+	0x00000174,	/* SYSENTER_CS */
+	0x00000175,	/* SYSENTER_ESP */
+	0x00000176,	/* SYSENTER_EIP */
+	0x00000277,	/* PAT */
+};
+
+/* GET_MSRS or SET_MSRS of the whole list: fewer than all is an error. */
+static int vcpu_msrs(int fd, unsigned long req, struct hospes_msr_entry *e)
+{
+	struct {
+		struct hospes_msrs head;
+		struct hospes_msr_entry entries[VCPU_STATE_MSRS];
+	} m = { .head.nmsrs = VCPU_STATE_MSRS };
+	int n;
+
+	memcpy(m.entries, e, sizeof(m.entries));
+	n = ioctl(fd, req, &m);
+	if (n < 0)
+		return -1;
+	if (n < VCPU_STATE_MSRS) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(e, m.entries, sizeof(m.entries));
+	return 0;
+}
+
+int vcpu_get_state(int fd, struct vcpu_state *s, const char **what)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < VCPU_STATE_MSRS; i++)
+		s->msrs[i].index = vcpu_state_msrs[i];
+	*what = "HOSPES_GET_REGS";
+	if (ioctl(fd, HOSPES_GET_REGS, &s->regs))
+		return -1;
+	*what = "HOSPES_GET_SREGS";
+	if (ioctl(fd, HOSPES_GET_SREGS, &s->sregs))
+		return -1;
+	*what = "HOSPES_GET_MSRS";
+	if (vcpu_msrs(fd, HOSPES_GET_MSRS, s->msrs))
+		return -1;
+	*what = "HOSPES_GET_XSAVE";
+	if (ioctl(fd, HOSPES_GET_XSAVE, &s->xsave))
+		return -1;
+	*what = "HOSPES_GET_VCPU_EVENTS";
+	return ioctl(fd, HOSPES_GET_VCPU_EVENTS, &s->events);
+}
+
+int vcpu_set_msrs_xsave(int fd, const struct vcpu_state *s, const char **what)
+{
+	struct hospes_msr_entry msrs[VCPU_STATE_MSRS];
+
+	memcpy(msrs, s->msrs, sizeof(msrs));
+	*what = "HOSPES_SET_MSRS";
+	if (vcpu_msrs(fd, HOSPES_SET_MSRS, msrs))
+		return -1;
+	*what = "HOSPES_SET_XSAVE";
+	return ioctl(fd, HOSPES_SET_XSAVE, &s->xsave);
+}
+
+int vcpu_set_events(int fd, const struct hospes_vcpu_events *e)
+{
+	return ioctl(fd, HOSPES_SET_VCPU_EVENTS, e);
 }

@@ -7,6 +7,7 @@
 #ifndef HOSPES_VM_H
 #define HOSPES_VM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,55 @@ int vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
 		  void *host);
 /* Raise a PV event port: 0, or -1 with errno. */
 int vm_evtchn_send(struct vm *vm, uint32_t port);
+/* The VM's counters, its vCPUs' summed: 0, or -1 with errno. */
+int vm_get_stats(struct vm *vm, struct hospes_stats *st);
+
+/* In-kernel local APICs and I/O APIC, before any vCPU. 0 or -1, printed. */
+int vm_create_irqchip(struct vm *vm);
+/* Drive I/O APIC pin gsi to level (0 or 1): 0, or -1 with errno. */
+int vm_irq_line(struct vm *vm, unsigned int gsi, int level);
+/* The guest TSC's frequency in kHz, or 0 after printing why. */
+unsigned int vm_tsc_khz(struct vm *vm);
+
+/*
+ * Turn dirty logging of a slot on or off; gpa, size and host must be the
+ * slot's own. 0, or -1 with errno.
+ */
+int vm_log_dirty(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
+		 void *host, bool on);
+/* Fetch and re-arm a logging slot's bitmap: the dirty page count, or -1. */
+int vm_get_dirty_log(struct vm *vm, uint32_t slot, uint64_t *bitmap);
+
+/* State save and restore carry. Each returns 0, or -1 with errno. */
+int vm_get_clock(struct vm *vm, struct hospes_clock *c);
+int vm_set_clock(struct vm *vm, const struct hospes_clock *c);
+int vm_get_pv_state(struct vm *vm, struct hospes_pv_state *s);
+int vm_set_pv_state(struct vm *vm, const struct hospes_pv_state *s);
+
+/*
+ * The MSRs a vCPU's saved state lists, beyond those in hospes_sregs (EFER,
+ * FS and GS bases) and the TSC (HOSPES_SET_CLOCK moves it for every vCPU).
+ */
+#define VCPU_STATE_MSRS		10
+extern const uint32_t vcpu_state_msrs[VCPU_STATE_MSRS];
+
+/* Everything about a vCPU that a save carries. */
+struct vcpu_state {
+	struct hospes_regs regs;
+	struct hospes_sregs sregs;
+	struct hospes_vcpu_events events;
+	struct hospes_msr_entry msrs[VCPU_STATE_MSRS];
+	struct hospes_xsave xsave;
+};
+
+/*
+ * Read all of it, or set what vcpu_create() did not (MSRs, XSAVE). 0, or
+ * -1 with errno and *what naming the call that failed.
+ */
+int vcpu_get_state(int fd, struct vcpu_state *s, const char **what);
+int vcpu_set_msrs_xsave(int fd, const struct vcpu_state *s, const char **what);
+/* Events and timer last: they may raise ports of the PV state. 0 or -1. */
+int vcpu_set_events(int fd, const struct hospes_vcpu_events *e);
 
 /*
  * A vCPU with its run area mapped, CPUID table, registers and segment

@@ -11,6 +11,7 @@
 
 #include "bus.h"
 
+struct blob;
 struct console;
 struct guest_mem;
 struct machine;
@@ -23,14 +24,27 @@ struct device_model {
 	 * list for teardown). 0, or -1 after printing why.
 	 */
 	int (*setup)(struct machine *m);
+	/*
+	 * Create the device from what its save() wrote, instead of setup,
+	 * in a machine restored from a stream (guest RAM already loaded).
+	 * 0, or -1 after printing why.
+	 */
+	int (*restore)(struct machine *m, struct blob *state);
 };
 
 extern const struct device_model serial8250_model;
 extern const struct device_model blkring_model;
 
+/* Every device model, in setup order. */
+extern const struct device_model *const device_models[];
+extern const unsigned int nr_device_models;
+/* The model called name, or NULL. */
+const struct device_model *device_model_find(const char *name);
+
 /* ---- 8250/16550A UART ------------------------------------------------ */
 
 #define COM1_PORT		0x3f8
+#define COM1_GSI		4	/* ISA IRQ 4, in machines with an I/O APIC */
 #define SERIAL8250_NR_REGS	8
 
 extern const struct bus_ops serial8250_ops;

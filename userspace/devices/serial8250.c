@@ -3,13 +3,19 @@
  * An 8250-family UART (16550A register set) whose line is the console.
  * Transmission is instant: the transmitter is always empty and every byte
  * written to THR is on the console before the OUT completes. Interrupt
- * identification (IIR) follows the chip's priorities, but no interrupt line
- * is wired yet: guests poll LSR.
+ * identification (IIR) follows the chip's priorities. In a machine with
+ * an in-kernel I/O APIC the interrupt output drives COM1_GSI (high while
+ * IIR shows an interrupt, so an edge-triggered pin sees each new one), and
+ * a thread watches the console so that typed input raises it; otherwise
+ * guests poll LSR.
  */
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "console.h"
 #include "devices.h"
 #include "machine.h"
@@ -68,6 +74,10 @@ enum {
 #define MSR_DCD		0x80
 
 #define RX_FIFO_SIZE	16
+/* How long the input watcher sleeps while the receiver is full. */
+#define RX_FULL_WAIT_MS	10
+/* How often it looks whether the machine is going away. */
+#define RX_POLL_MS	100
 
 struct serial8250 {
 	struct device dev;
@@ -79,6 +89,14 @@ struct serial8250 {
 	bool thri_pending;	/* THR-empty interrupt condition */
 	uint8_t rx[RX_FIFO_SIZE];
 	unsigned int rx_head, rx_count;
+	/* The interrupt line: gsi < 0 when nothing is wired. */
+	struct machine *m;
+	int gsi;
+	bool irq_level;
+	bool deaf;		/* the console's input is another device's */
+	pthread_t rx_watcher;
+	bool rx_watching;
+	atomic_bool rx_stop;
 };
 
 static struct serial8250 *to_uart(struct device *dev)
@@ -106,7 +124,7 @@ static void rx_fill(struct serial8250 *u)
 {
 	uint8_t byte;
 
-	if (u->mcr & MCR_LOOP)		/* the line is disconnected */
+	if ((u->mcr & MCR_LOOP) || u->deaf)	/* the line is disconnected */
 		return;
 	while (u->rx_count < rx_capacity(u) && console_read(u->con, &byte))
 		rx_push(u, byte);
@@ -134,6 +152,31 @@ static uint8_t msr_lines(const struct serial8250 *u)
 		return MSR_DCD | MSR_DSR | MSR_CTS;
 	return (m & MCR_RTS ? MSR_CTS : 0) | (m & MCR_DTR ? MSR_DSR : 0) |
 	       (m & MCR_OUT1 ? MSR_RI : 0) | (m & MCR_OUT2 ? MSR_DCD : 0);
+}
+
+/* Does the chip signal an interrupt? IIR without reading it. */
+static bool interrupt_pending(const struct serial8250 *u)
+{
+	return ((u->ier & IER_RLSI) && u->lsr_errors) ||
+	       ((u->ier & IER_RDI) && u->rx_count) ||
+	       ((u->ier & IER_THRI) && u->thri_pending) ||
+	       ((u->ier & IER_MSI) && u->msr_deltas);
+}
+
+/* Drive the line to the chip's interrupt output, if it changed. */
+static void update_irq(struct serial8250 *u)
+{
+	bool level;
+
+	if (u->gsi < 0)
+		return;
+	level = interrupt_pending(u);
+	if (level == u->irq_level)
+		return;
+	u->irq_level = level;
+	if (vm_irq_line(&u->m->vm, u->gsi, level))
+		fprintf(stderr, "hospes: serial8250: interrupt pin %d: %m\n",
+			u->gsi);
 }
 
 static uint8_t iir(struct serial8250 *u)
@@ -265,6 +308,7 @@ static uint64_t serial8250_read(struct device *dev, uint64_t offset,
 
 	for (i = 0; i < size; i++)
 		v |= (uint64_t)read_reg(to_uart(dev), offset + i) << (8 * i);
+	update_irq(to_uart(dev));
 	return v;
 }
 
@@ -275,6 +319,7 @@ static void serial8250_write(struct device *dev, uint64_t offset,
 
 	for (i = 0; i < size; i++)
 		write_reg(to_uart(dev), offset + i, value >> (8 * i));
+	update_irq(to_uart(dev));
 }
 
 const struct bus_ops serial8250_ops = {
@@ -282,10 +327,42 @@ const struct bus_ops serial8250_ops = {
 	.write = serial8250_write,
 };
 
+/*
+ * Typed input must raise the interrupt without the guest asking: take it
+ * into the receiver as it comes, while there is room.
+ */
+static void *rx_watch(void *arg)
+{
+	struct serial8250 *u = arg;
+	int ready = 0;
+
+	while (!atomic_load(&u->rx_stop) && ready >= 0) {
+		bool full;
+
+		ready = console_wait_input(u->con, RX_POLL_MS);
+		if (ready <= 0)
+			continue;
+		pthread_mutex_lock(&u->dev.lock);
+		rx_fill(u);
+		update_irq(u);
+		full = u->rx_count == rx_capacity(u) || (u->mcr & MCR_LOOP);
+		pthread_mutex_unlock(&u->dev.lock);
+		if (full)
+			poll(NULL, 0, RX_FULL_WAIT_MS);
+	}
+	return NULL;
+}
+
 static void serial8250_destroy(struct device *dev)
 {
+	struct serial8250 *u = to_uart(dev);
+
+	if (u->rx_watching) {
+		atomic_store(&u->rx_stop, true);
+		pthread_join(u->rx_watcher, NULL);
+	}
 	device_release(dev);
-	free(to_uart(dev));
+	free(u);
 }
 
 struct device *serial8250_create(struct console *con)
@@ -296,11 +373,76 @@ struct device *serial8250_create(struct console *con)
 		return NULL;
 	device_init(&u->dev, "serial8250", serial8250_destroy);
 	u->con = con;
+	u->gsi = -1;
+	atomic_init(&u->rx_stop, false);
 	return &u->dev;
 }
 
-/* COM1, on the machine's console. */
-static int serial8250_setup(struct machine *m)
+/* Wire the interrupt output to pin gsi and watch the console's input. */
+static int connect_irq(struct serial8250 *u, struct machine *m, int gsi)
+{
+	int err;
+
+	u->m = m;
+	u->gsi = gsi;
+	/* A virtio console takes the input instead: the line only writes. */
+	if (m->cfg->virtio_console) {
+		u->deaf = true;
+		return 0;
+	}
+	err = pthread_create(&u->rx_watcher, NULL, rx_watch, u);
+	if (err) {
+		fprintf(stderr, "hospes: serial8250: cannot start its input thread: %s\n",
+			strerror(err));
+		return -1;
+	}
+	u->rx_watching = true;
+	return 0;
+}
+
+/*
+ * The registers, in a fixed order: ier fcr lcr mcr scr dll dlm lsr_errors
+ * msr_deltas thri_pending rx_head rx_count, then the receive FIFO.
+ */
+static void serial8250_save(struct device *dev, struct blob *out)
+{
+	struct serial8250 *u = to_uart(dev);
+	uint8_t regs[] = {
+		u->ier, u->fcr, u->lcr, u->mcr, u->scr, u->dll, u->dlm,
+		u->lsr_errors, u->msr_deltas, u->thri_pending, u->rx_head,
+		u->rx_count,
+	};
+
+	blob_put(out, regs, sizeof(regs));
+	blob_put(out, u->rx, sizeof(u->rx));
+}
+
+static int serial8250_load(struct serial8250 *u, struct blob *state)
+{
+	uint8_t regs[12];
+
+	blob_get(state, regs, sizeof(regs));
+	blob_get(state, u->rx, sizeof(u->rx));
+	if (!blob_done(state) || regs[10] >= RX_FIFO_SIZE ||
+	    regs[11] > RX_FIFO_SIZE)
+		return -1;
+	u->ier = regs[0];
+	u->fcr = regs[1];
+	u->lcr = regs[2];
+	u->mcr = regs[3];
+	u->scr = regs[4];
+	u->dll = regs[5];
+	u->dlm = regs[6];
+	u->lsr_errors = regs[7];
+	u->msr_deltas = regs[8];
+	u->thri_pending = regs[9];
+	u->rx_head = regs[10];
+	u->rx_count = regs[11];
+	return 0;
+}
+
+/* COM1 on the machine's console; state: a saved UART's, or NULL. */
+static int serial8250_attach(struct machine *m, struct blob *state)
 {
 	struct device *dev = serial8250_create(&m->console);
 	int err;
@@ -309,7 +451,13 @@ static int serial8250_setup(struct machine *m)
 		fprintf(stderr, "hospes: out of memory\n");
 		return -1;
 	}
+	dev->save = serial8250_save;
 	machine_add_device(m, dev);
+	if (state && serial8250_load(to_uart(dev), state)) {
+		fprintf(stderr, "hospes: the saved state of %s is malformed\n",
+			dev->name);
+		return -1;
+	}
 	err = bus_add_range(&m->bus, BUS_PIO, COM1_PORT, SERIAL8250_NR_REGS,
 			    &serial8250_ops, dev);
 	if (err) {
@@ -317,10 +465,16 @@ static int serial8250_setup(struct machine *m)
 			strerror(-err));
 		return -1;
 	}
-	return 0;
+	return m->irqchip ? connect_irq(to_uart(dev), m, COM1_GSI) : 0;
+}
+
+static int serial8250_setup(struct machine *m)
+{
+	return serial8250_attach(m, NULL);
 }
 
 const struct device_model serial8250_model = {
 	.name = "serial8250",
 	.setup = serial8250_setup,
+	.restore = serial8250_attach,
 };

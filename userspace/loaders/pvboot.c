@@ -4,39 +4,13 @@
 #include <string.h>
 
 #include "loaders/pvboot.h"
-
-#define PTE_PRESENT	(1ull << 0)
-#define PTE_WRITE	(1ull << 1)
-#define PTE_LARGE	(1ull << 7)
-#define PD_SPAN		(2ull << 20)	/* one page-directory entry */
-#define PDPT_SPAN	(1ull << 30)	/* one page directory */
-#define ENTRIES		512
-
-#define CR0_PE		(1ull << 0)
-#define CR0_MP		(1ull << 1)
-#define CR0_ET		(1ull << 4)
-#define CR0_NE		(1ull << 5)
-#define CR0_WP		(1ull << 16)
-#define CR0_PG		(1ull << 31)
-#define CR4_PAE		(1ull << 5)
-#define CR4_OSFXSR	(1ull << 9)
-#define CR4_OSXMMEXCPT	(1ull << 10)
-#define EFER_LME	(1ull << 8)
-#define EFER_LMA	(1ull << 10)
-#define RFLAGS_FIXED	(1ull << 1)
+#include "loaders/x86.h"
 
 /* Inside the boot page. */
 #define GDT_OFFSET	0x000
 #define GDT_LIMIT	(PVBOOT_SEL_TSS + 16 - 1)	/* the TSS descriptor is 16 bytes */
 #define TSS_OFFSET	0x080
-#define TSS_LIMIT	0x67
 #define PARK_OFFSET	0x100
-
-#define SEG_TYPE_CODE	0xb	/* execute/read, accessed */
-#define SEG_TYPE_DATA	0x3	/* read/write, accessed */
-#define SEG_TYPE_TSS	0x9	/* 64-bit TSS, available */
-#define SEG_TYPE_TSS_BUSY 0xb
-#define SEG_TYPE_LDT	0x2
 
 /* cli; 1: hlt; jmp 1b. An NMI or SMI could only bring it back to hlt. */
 static const uint8_t park_loop[] = { 0xfa, 0xf4, 0xeb, 0xfd };
@@ -44,11 +18,6 @@ static const uint8_t park_loop[] = { 0xfa, 0xf4, 0xeb, 0xfd };
 static uint64_t round_up(uint64_t v, uint64_t align)
 {
 	return (v + align - 1) / align * align;
-}
-
-static uint64_t *gpa_u64(const struct pv_boot *b, uint64_t gpa)
-{
-	return gpa_to_host(b->mem, gpa, sizeof(uint64_t));
 }
 
 int pvboot_reserve(struct pv_boot *b, uint64_t pages, uint64_t *gpa)
@@ -70,58 +39,15 @@ int pvboot_reserve(struct pv_boot *b, uint64_t pages, uint64_t *gpa)
 /* An identity map of RAM (rounded up to 2 MiB) in 2 MiB pages. */
 static int build_page_tables(struct pv_boot *b)
 {
-	uint64_t map_end = round_up(b->mem->size, PD_SPAN);
-	uint64_t nr_pd = round_up(map_end, PDPT_SPAN) / PDPT_SPAN;
-	uint64_t nr_pdpt = round_up(nr_pd, ENTRIES) / ENTRIES;
-	uint64_t pml4, pdpt, pd, i;
+	uint64_t pages = x86_identity_map_pages(b->mem->size);
 
-	if (nr_pdpt > ENTRIES ||
-	    pvboot_reserve(b, 1 + nr_pdpt + nr_pd, &pml4))
-		return -1;
-	pdpt = pml4 + GUEST_PAGE_SIZE;
-	pd = pdpt + nr_pdpt * GUEST_PAGE_SIZE;
-	for (i = 0; i < nr_pdpt; i++)
-		*gpa_u64(b, pml4 + 8 * i) = (pdpt + i * GUEST_PAGE_SIZE) |
-					    PTE_PRESENT | PTE_WRITE;
-	for (i = 0; i < nr_pd; i++)
-		*gpa_u64(b, pdpt + 8 * i) = (pd + i * GUEST_PAGE_SIZE) |
-					    PTE_PRESENT | PTE_WRITE;
-	for (i = 0; i < map_end / PD_SPAN; i++)
-		*gpa_u64(b, pd + 8 * i) = i * PD_SPAN | PTE_PRESENT |
-					  PTE_WRITE | PTE_LARGE;
-	b->page_tables_gpa = pml4;
-	return 0;
-}
-
-static void flat_segment(struct hospes_segment *s, uint16_t selector,
-			 uint8_t type, int code64)
-{
-	*s = (struct hospes_segment){
-		.limit = 0xffffffff, .selector = selector, .type = type,
-		.present = 1, .s = 1, .g = 1, .l = code64, .db = !code64,
-	};
+	return pvboot_reserve(b, pages, &b->page_tables_gpa) ||
+	       x86_identity_map(b->mem, b->page_tables_gpa, b->mem->size);
 }
 
 static void tss_segment(const struct pv_boot *b, struct hospes_segment *s)
 {
-	*s = (struct hospes_segment){
-		.base = b->boot_page_gpa + TSS_OFFSET, .limit = TSS_LIMIT,
-		.selector = PVBOOT_SEL_TSS, .type = SEG_TYPE_TSS_BUSY,
-		.present = 1,
-	};
-}
-
-/* The GDT descriptor (low 8 bytes) for a segment register's contents. */
-static uint64_t descriptor(const struct hospes_segment *s)
-{
-	uint64_t limit = s->g ? s->limit >> 12 : s->limit;
-
-	return (limit & 0xffff) | (s->base & 0xffffff) << 16 |
-	       (uint64_t)s->type << 40 | (uint64_t)s->s << 44 |
-	       (uint64_t)s->dpl << 45 | (uint64_t)s->present << 47 |
-	       (limit >> 16 & 0xf) << 48 | (uint64_t)s->avl << 52 |
-	       (uint64_t)s->l << 53 | (uint64_t)s->db << 54 |
-	       (uint64_t)s->g << 55 | (s->base >> 24 & 0xff) << 56;
+	x86_tss_segment(s, PVBOOT_SEL_TSS, b->boot_page_gpa + TSS_OFFSET);
 }
 
 /* GDT, TSS and halt loop, matching what pvboot_vcpu_state() loads. */
@@ -135,17 +61,17 @@ static int build_boot_page(struct pv_boot *b)
 		return -1;
 	page = gpa_to_host(b->mem, b->boot_page_gpa, GUEST_PAGE_SIZE);
 	gdt = (uint64_t *)(page + GDT_OFFSET);
-	flat_segment(&seg, PVBOOT_SEL_CODE64, SEG_TYPE_CODE, 1);
-	gdt[PVBOOT_SEL_CODE64 / 8] = descriptor(&seg);
-	flat_segment(&seg, PVBOOT_SEL_DATA, SEG_TYPE_DATA, 0);
-	gdt[PVBOOT_SEL_DATA / 8] = descriptor(&seg);
+	x86_flat_segment(&seg, PVBOOT_SEL_CODE64, X86_SEG_TYPE_CODE, true);
+	gdt[PVBOOT_SEL_CODE64 / 8] = x86_descriptor(&seg);
+	x86_flat_segment(&seg, PVBOOT_SEL_DATA, X86_SEG_TYPE_DATA, false);
+	gdt[PVBOOT_SEL_DATA / 8] = x86_descriptor(&seg);
 	/* Available in the GDT, so that the guest may LTR it itself. */
 	tss_segment(b, &seg);
-	seg.type = SEG_TYPE_TSS;
-	gdt[PVBOOT_SEL_TSS / 8] = descriptor(&seg);
+	seg.type = X86_SEG_TYPE_TSS;
+	gdt[PVBOOT_SEL_TSS / 8] = x86_descriptor(&seg);
 	gdt[PVBOOT_SEL_TSS / 8 + 1] = seg.base >> 32;
 	/* No I/O permission bitmap: its offset points past the limit. */
-	*(uint16_t *)(page + TSS_OFFSET + 0x66) = TSS_LIMIT + 1;
+	*(uint16_t *)(page + TSS_OFFSET + 0x66) = X86_TSS_LIMIT + 1;
 	memcpy(page + PARK_OFFSET, park_loop, sizeof(park_loop));
 	return 0;
 }
@@ -217,21 +143,17 @@ void pvboot_vcpu_state(const struct pv_boot *b, unsigned int vcpu_id,
 		       struct hospes_sregs *sregs)
 {
 	memset(sregs, 0, sizeof(*sregs));
-	flat_segment(&sregs->cs, PVBOOT_SEL_CODE64, SEG_TYPE_CODE, 1);
-	flat_segment(&sregs->ds, PVBOOT_SEL_DATA, SEG_TYPE_DATA, 0);
+	x86_flat_segment(&sregs->cs, PVBOOT_SEL_CODE64, X86_SEG_TYPE_CODE, true);
+	x86_flat_segment(&sregs->ds, PVBOOT_SEL_DATA, X86_SEG_TYPE_DATA, false);
 	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
 	tss_segment(b, &sregs->tr);
-	sregs->ldt = (struct hospes_segment){ .type = SEG_TYPE_LDT, .unusable = 1 };
+	sregs->ldt = (struct hospes_segment){ .type = X86_SEG_TYPE_LDT, .unusable = 1 };
 	sregs->gdt.base = b->boot_page_gpa + GDT_OFFSET;
 	sregs->gdt.limit = GDT_LIMIT;
-	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	sregs->cr3 = b->page_tables_gpa;
-	/* SSE usable from the first instruction, as compilers assume. */
-	sregs->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	sregs->efer = EFER_LME | EFER_LMA;
+	x86_long_mode(sregs, b->page_tables_gpa);
 
 	memset(regs, 0, sizeof(*regs));
-	regs->rflags = RFLAGS_FIXED;	/* interrupts off */
+	regs->rflags = X86_RFLAGS_FIXED;	/* interrupts off */
 	if (vcpu_id == 0) {
 		regs->rip = entry;
 		regs->rdi = b->start_info_gpa;

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `hospes run --kernel`: Debian's own kernel, unmodified, boots with the
+ * initramfs of scripts/testhost/mkguest.sh, whose /init does what
+ * hospes.guest= on the command line says (scripts/testhost/guest-init).
+ * Each test is one boot: to a shell that reads what is typed (the 8250's
+ * receive interrupt) and powers off through ACPI; the same on a virtio
+ * console; with two vCPUs writing a virtio-blk disk; and a kernel panic,
+ * which pvpanic reports.
+ *
+ * Files: $HOSPES_BIN, /hospes/bin/hospes or ../userspace/hospes next to
+ * this binary; the guest's vmlinuz and initramfs.cpio.gz in
+ * $HOSPES_GUEST_DIR, /hospes/guest (the test host) or ../guest.
+ *
+ * Under emulation (the QEMU test host) a boot takes about half a minute:
+ * each run is bounded by RUN_TIMEOUT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define EXIT_VMM_ERROR		1
+#define EXIT_USAGE		2
+#define EXIT_GUEST_DIED		3
+
+#define RUN_TIMEOUT		300	/* seconds, one boot */
+#define TEST_TIMEOUT		(RUN_TIMEOUT + 30)
+#define OUT_MAX			(512 * 1024)
+#define MEMORY			"256M"
+#define CMDLINE			"console=ttyS0 panic=-1 hospes.guest="
+#define INIT_UP			"guest: init up"
+#define DISK_MARKER		"hospes-disk-marker "
+
+static char hospes_bin[PATH_MAX], kernel[PATH_MAX], initrd[PATH_MAX];
+
+/* path, or where the build tree has it next to this binary. */
+static int find(char *out, size_t size, const char *env,
+		const char *installed, const char *in_build)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (getenv(env)) {
+		snprintf(out, size, "%s", getenv(env));
+		return 0;
+	}
+	snprintf(out, size, "%s", installed);
+	if (!access(out, F_OK))
+		return 0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	snprintf(out, size, "%s/%s", dirname(exe), in_build);
+	return access(out, F_OK);
+}
+
+static int find_files(void)
+{
+	char dir[PATH_MAX - 32];
+
+	if (find(hospes_bin, sizeof(hospes_bin), "HOSPES_BIN",
+		 "/hospes/bin/hospes", "../userspace/hospes") ||
+	    find(dir, sizeof(dir), "HOSPES_GUEST_DIR", "/hospes/guest",
+		 "../guest"))
+		return -1;
+	snprintf(kernel, sizeof(kernel), "%s/vmlinuz", dir);
+	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio.gz", dir);
+	return access(kernel, R_OK) || access(initrd, R_OK) ||
+	       access(hospes_bin, X_OK);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct boot {
+	int status;		/* exit code, 128 + signal, -1: killed at timeout */
+	double seconds;
+	size_t len;
+	char out[OUT_MAX + 1];	/* stdout and stderr, interleaved */
+};
+
+/*
+ * Boot the guest in mode with extra options (NULL-terminated). Once the
+ * output shows INIT_UP, type is written to its stdin, if not NULL.
+ */
+static void boot(struct boot *b, const char *mode, const char *const *extra,
+		 const char *type)
+{
+	char cmdline[128];
+	const char *argv[32];
+	int in[2], out[2], i = 0, st;
+	double end;
+	pid_t pid;
+
+	snprintf(cmdline, sizeof(cmdline), CMDLINE "%s", mode);
+	argv[i++] = hospes_bin;
+	argv[i++] = "run";
+	argv[i++] = "--kernel";
+	argv[i++] = kernel;
+	argv[i++] = "--initrd";
+	argv[i++] = initrd;
+	argv[i++] = "--memory";
+	argv[i++] = MEMORY;
+	argv[i++] = "--cmdline";
+	argv[i++] = cmdline;
+	while (extra && *extra && i < 31)
+		argv[i++] = *extra++;
+	argv[i] = NULL;
+
+	b->len = 0;
+	b->out[0] = '\0';
+	b->status = -2;
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return;
+	b->seconds = now_s();
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (!pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	end = b->seconds + RUN_TIMEOUT;
+	for (;;) {
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 200) < 0 && errno != EINTR)
+			break;
+		if (now_s() > end) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (!(p.revents & (POLLIN | POLLHUP)))
+			continue;
+		n = read(out[0], b->out + b->len, OUT_MAX - b->len);
+		if (n <= 0)
+			break;		/* hospes has gone: its output ended */
+		b->len += n;
+		b->out[b->len] = '\0';
+		if (type && strstr(b->out, INIT_UP)) {
+			if (write(in[1], type, strlen(type)) < 0)
+				break;
+			type = NULL;
+		}
+	}
+	close(in[1]);
+	close(out[0]);
+	waitpid(pid, &st, 0);
+	b->seconds = now_s() - b->seconds;
+	b->status = now_s() > end ? -1 :
+		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The end of the output, where a failure shows. */
+static const char *tail(const struct boot *b)
+{
+	return b->len > 6000 ? b->out + b->len - 6000 : b->out;
+}
+
+#define ASSERT_STATUS(b, want)						\
+	ASSERT_EQ(want, (b)->status) {					\
+		TH_LOG("exit status %d after %.0f s; output ends:\n%s",	\
+		       (b)->status, (b)->seconds, tail(b));		\
+	}
+
+#define EXPECT_OUTPUT(b, s)						\
+	EXPECT_NE(NULL, strstr((b)->out, s)) {				\
+		TH_LOG("no \"%s\" in the output, which ends:\n%s", s,	\
+		       tail(b));					\
+	}
+
+FIXTURE(guest)
+{
+	struct boot *b;
+	char disk[64];
+};
+
+FIXTURE_SETUP(guest)
+{
+	self->disk[0] = '\0';
+	if (find_files())
+		SKIP(return, "no hospes or guest kernel and initramfs (HOSPES_BIN, HOSPES_GUEST_DIR)");
+	if (access("/dev/hospes", R_OK | W_OK))
+		SKIP(return, "/dev/hospes: %s (module not loaded?)",
+		     strerror(errno));
+	self->b = calloc(1, sizeof(*self->b));
+	ASSERT_NE(NULL, self->b);
+}
+
+FIXTURE_TEARDOWN(guest)
+{
+	if (self->disk[0])
+		unlink(self->disk);
+	free(self->b);
+}
+
+/* A test whose body runs only if setup found everything. */
+#define LINUX_TEST(name)						\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				FIXTURE_DATA(guest) *self);		\
+	TEST_F_TIMEOUT(guest, name, TEST_TIMEOUT)			\
+	{								\
+		if (self->b)						\
+			name##_body(_metadata, self);			\
+	}								\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				FIXTURE_DATA(guest) *self)
+
+/*
+ * The shell computes what it is asked, so the answer shows that typed
+ * input reached it (the UART's receive interrupt), not just its echo.
+ */
+LINUX_TEST(boots_to_a_shell_that_reads_the_console_and_powers_off)
+{
+	boot(self->b, "shell", NULL, "echo hospes-rx-$((6 * 7)); poweroff -f\n");
+	TH_LOG("boot to a shell and poweroff: %.1f s", self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_OUTPUT(self->b, INIT_UP ", nproc=1,");
+	EXPECT_OUTPUT(self->b, "hospes-rx-42");
+}
+
+/* The UART hears nothing then: the answer came through hvc0 both ways. */
+LINUX_TEST(a_virtio_console_carries_the_shell_both_ways)
+{
+	const char *extra[] = { "--virtio-console", NULL };
+
+	boot(self->b, "shell", extra, "echo hospes-hvc-$((6 * 7)); poweroff -f\n");
+	TH_LOG("boot to a shell on hvc0 and poweroff: %.1f s", self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_OUTPUT(self->b, "console=/dev/hvc0");
+	EXPECT_OUTPUT(self->b, "hospes-hvc-42");
+}
+
+LINUX_TEST(two_vcpus_write_a_virtio_disk_that_keeps_it)
+{
+	const char *extra[] = { "--cpus", "2", "--disk", self->disk, NULL };
+	char sector[512], want[64];
+	int fd;
+
+	snprintf(self->disk, sizeof(self->disk), "/tmp/hospes-linux-disk-XXXXXX");
+	fd = mkstemp(self->disk);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 << 20));
+	boot(self->b, "disk", extra, NULL);
+	TH_LOG("boot with 2 vCPUs, disk write and poweroff: %.1f s",
+	       self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_OUTPUT(self->b, INIT_UP ", nproc=2,");
+	EXPECT_OUTPUT(self->b, "guest: disk written");
+	/* Sector 1 of the image: the marker and the size the guest saw. */
+	ASSERT_EQ(sizeof(sector), pread(fd, sector, sizeof(sector), 512));
+	close(fd);
+	snprintf(want, sizeof(want), DISK_MARKER "%d\n", (4 << 20) / 512);
+	sector[sizeof(sector) - 1] = '\0';
+	EXPECT_STREQ(want, sector);
+}
+
+LINUX_TEST(a_kernel_panic_ends_the_run_with_3)
+{
+	boot(self->b, "panic", NULL, NULL);
+	TH_LOG("boot and panic: %.1f s", self->b->seconds);
+	ASSERT_STATUS(self->b, EXIT_GUEST_DIED);
+	EXPECT_OUTPUT(self->b, "Kernel panic");
+	EXPECT_OUTPUT(self->b, "hospes: the guest kernel panicked");
+}
+
+/* Mistakes are reported before any VM exists. */
+LINUX_TEST(a_file_that_is_no_bzimage_is_refused)
+{
+	const char *argv[] = { hospes_bin, "run", "--kernel", initrd, NULL };
+	int out[2], st;
+	char msg[512] = "";
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(out));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		dup2(out[1], 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	n = read(out[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(out[0]);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(EXIT_VMM_ERROR, WEXITSTATUS(st));
+	EXPECT_NE(NULL, strstr(msg, "not a Linux bzImage")) TH_LOG("%s", msg);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Save, restore and live migration end to end: `hospes` processes driving
+ * pvguest (its counter and memtouch programs) in the test host.
+ *
+ *  - save, then restore in a new process: the counter goes on from where
+ *    it was, its clock never goes back, and the guest hears SUSPEND
+ *    return 1; with --keep-running the original runs on (SUSPEND 0);
+ *  - a truncated, corrupt or newer-version file is refused before the
+ *    guest runs;
+ *  - live migration on loopback while memtouch dirties memory at two
+ *    rates: the RAM hash at the source's pause matches the target's
+ *    before it resumes, memtouch's own page checks pass on the target;
+ *  - the connection cut at several points (a proxy here that drops after
+ *    N bytes): the source guest runs on, the target exits non-zero.
+ *
+ * Files: $HOSPES_BIN and $PVGUEST_ELF if set, else /hospes/bin/hospes and
+ * /hospes/pvguest.elf (the test host). Control sockets go to a directory
+ * of this test's own ($HOSPES_RUNTIME_DIR).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define EXIT_VMM_ERROR	1
+#define OUT_MAX		(512 * 1024)
+#define RUNTIME_DIR	"/tmp/hospes-migrate-test"
+
+static const char *hospes_bin, *pvguest_elf;
+
+/* A hospes process with its stdout and stderr in one pipe. */
+struct proc {
+	pid_t pid;
+	int fd;
+	int status;		/* exit status, 128 + signal, -1 killed by us */
+	size_t len;
+	char out[OUT_MAX + 1];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Start hospes with argv (NULL-terminated, without the program). 0 or -1. */
+static int start(struct proc *p, const char *const *args)
+{
+	const char *argv[24];
+	int fds[2], i = 0;
+
+	argv[i++] = hospes_bin;
+	for (; *args && i < 23; args++)
+		argv[i++] = *args;
+	argv[i] = NULL;
+	p->len = 0;
+	p->out[0] = '\0';
+	p->status = -1;
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	p->pid = fork();
+	if (p->pid < 0)
+		return -1;
+	if (!p->pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	p->fd = fds[0];
+	return 0;
+}
+
+/* Read until want appears at or after from (NULL: EOF). 1 if it did, else 0. */
+static int wait_for(struct proc *p, size_t from, const char *want, double timeout)
+{
+	double end = now_s() + timeout;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+		double left = end - now_s();
+		ssize_t n;
+
+		if (want && p->len > from && strstr(p->out + from, want))
+			return 1;
+		if (left <= 0)
+			return 0;
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		if (p->len == OUT_MAX)	/* keep the end of a long output */
+			memmove(p->out, p->out + OUT_MAX / 2, (p->len = OUT_MAX / 2));
+		n = read(p->fd, p->out + p->len, OUT_MAX - p->len);
+		if (n == 0)
+			return !want;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		p->len += n;
+		p->out[p->len] = '\0';
+	}
+}
+
+/* Wait for the end (SIGKILL after timeout s): the exit status. */
+static int finish(struct proc *p, double timeout)
+{
+	int st;
+
+	if (!wait_for(p, 0, NULL, timeout))
+		kill(p->pid, SIGKILL);
+	close(p->fd);
+	if (waitpid(p->pid, &st, 0) != p->pid)
+		return p->status = -1;
+	if (WIFEXITED(st))
+		p->status = WEXITSTATUS(st);
+	else
+		p->status = WTERMSIG(st) == SIGKILL ? -1 : 128 + WTERMSIG(st);
+	return p->status;
+}
+
+static int stop(struct proc *p)
+{
+	kill(p->pid, SIGTERM);
+	return finish(p, 30);
+}
+
+/* Run hospes to the end: its status, output in p. */
+static int run(struct proc *p, const char *const *args, double timeout)
+{
+	if (start(p, args))
+		return -2;
+	return finish(p, timeout);
+}
+
+/* A guest: hospes run --name name [extra] --cmdline cmdline pvguest.elf */
+static int boot(struct proc *p, const char *name, const char *cmdline,
+		const char *memory)
+{
+	const char *args[] = {
+		"run", "--name", name, "--memory", memory, "--cmdline", cmdline,
+		pvguest_elf, NULL,
+	};
+
+	return start(p, args);
+}
+
+/* A migration target on a free port of loopback: the port, or 0. */
+static unsigned int target(struct proc *p, const char *name)
+{
+	const char *args[] = { "run", "--incoming", "tcp:127.0.0.1:0", "--name",
+			       name, NULL };
+	const char *at;
+	unsigned int port = 0;
+
+	if (start(p, args) ||
+	    !wait_for(p, 0, "incoming migration on tcp:", 30))
+		return 0;
+	at = strstr(p->out, "incoming migration on tcp:");
+	sscanf(at, "incoming migration on tcp:%u", &port);
+	return port;
+}
+
+/* The number and time of the last "counter N t=Tms" line at or after from. */
+static int last_counter(const struct proc *p, size_t from, long *n, long *t)
+{
+	const char *s = p->out + from, *found = NULL;
+
+	while ((s = strstr(s, "counter ")))
+		if (sscanf(s, "counter %ld t=%ldms", n, t) == 2)
+			found = s++;
+		else
+			s++;
+	return found ? sscanf(found, "counter %ld t=%ldms", n, t) == 2 : 0;
+}
+
+static int first_counter(const struct proc *p, long *n, long *t)
+{
+	const char *s = p->out;
+
+	while ((s = strstr(s, "counter "))) {
+		if (sscanf(s, "counter %ld t=%ldms", n, t) == 2)
+			return 1;
+		s++;
+	}
+	return 0;
+}
+
+/* The test host's init leaves loopback down; migrations here go over it. */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+FIXTURE(mig)
+{
+	struct proc *src, *dst, *cli;
+	char file[64];
+};
+
+FIXTURE_SETUP(mig)
+{
+	hospes_bin = getenv("HOSPES_BIN") ?: "/hospes/bin/hospes";
+	pvguest_elf = getenv("PVGUEST_ELF") ?: "/hospes/pvguest.elf";
+	self->src = NULL;
+	if (access(hospes_bin, X_OK) || access(pvguest_elf, R_OK))
+		SKIP(return, "%s or %s not found (HOSPES_BIN, PVGUEST_ELF)",
+		     hospes_bin, pvguest_elf);
+	if (access("/dev/hospes", R_OK | W_OK))
+		SKIP(return, "/dev/hospes: %s", strerror(errno));
+	if (loopback_up())
+		SKIP(return, "cannot bring loopback up: %s", strerror(errno));
+	mkdir(RUNTIME_DIR, 0700);
+	setenv("HOSPES_RUNTIME_DIR", RUNTIME_DIR, 1);
+	signal(SIGPIPE, SIG_IGN);
+	self->src = calloc(1, sizeof(*self->src));
+	self->dst = calloc(1, sizeof(*self->dst));
+	self->cli = calloc(1, sizeof(*self->cli));
+	snprintf(self->file, sizeof(self->file), "/tmp/migrate-test-%d.hvm",
+		 (int)getpid());
+}
+
+FIXTURE_TEARDOWN(mig)
+{
+	unlink(self->file);
+	free(self->src);
+	free(self->dst);
+	free(self->cli);
+}
+
+/* A test whose body runs only if setup found everything. */
+#define MIG_TEST(name, timeout)						\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				FIXTURE_DATA(mig) *self);		\
+	TEST_F_TIMEOUT(mig, name, timeout)				\
+	{								\
+		if (self->src)						\
+			name##_body(_metadata, self);			\
+	}								\
+	static void name##_body(struct __test_metadata *_metadata,	\
+				FIXTURE_DATA(mig) *self)
+
+#define SHOW(p)	TH_LOG("status %d, output:\n%s", (p)->status, (p)->out)
+
+/* Boot counter and let it count a few lines. */
+static void counting(struct __test_metadata *_metadata, struct proc *p,
+		     const char *name)
+{
+	ASSERT_EQ(0, boot(p, name, "counter period_ms=50", "64M"));
+	ASSERT_EQ(1, wait_for(p, 0, "counter 5 t=", 60)) {
+		SHOW(p);
+		stop(p);
+	}
+}
+
+/*
+ * The counter of before (stopped) goes on in after, a new process: it was
+ * asked to suspend, its SUSPEND returned 1 there, no number was skipped or
+ * repeated and its clock did not go back. Stops after.
+ */
+static void goes_on_counting(struct __test_metadata *_metadata,
+			     struct proc *before, struct proc *after)
+{
+	long n_before, t_before, n_after, t_after;
+
+	EXPECT_NE(NULL, strstr(before->out, "counter: suspend requested")) SHOW(before);
+	ASSERT_EQ(1, last_counter(before, 0, &n_before, &t_before)) {
+		SHOW(before);
+		stop(after);
+	}
+	ASSERT_EQ(1, wait_for(after, 0, "counter ", 60)) {
+		stop(after);
+		SHOW(after);
+	}
+	wait_for(after, 0, "\n", 5);
+	EXPECT_NE(NULL, strstr(after->out, "SUSPEND returned 1")) SHOW(after);
+	ASSERT_EQ(1, first_counter(after, &n_after, &t_after)) {
+		SHOW(after);
+		stop(after);
+	}
+	EXPECT_EQ(n_before + 1, n_after) {
+		TH_LOG("counter %ld before, %ld after", n_before, n_after);
+		SHOW(after);
+	}
+	EXPECT_LE(t_before, t_after);
+	EXPECT_EQ(143, stop(after)) SHOW(after);
+}
+
+MIG_TEST(save_then_restore_goes_on_counting, 240)
+{
+	const char *list[] = { "list", NULL };
+	const char *save[] = { "save", "sr", self->file, NULL };
+	const char *restore[] = { "restore", "--name", "sr2", self->file, NULL };
+	counting(_metadata, self->src, "sr");
+	run(self->cli, list, 30);
+	EXPECT_EQ(0, self->cli->status);
+	EXPECT_NE(NULL, strstr(self->cli->out, "sr ")) SHOW(self->cli);
+	EXPECT_NE(NULL, strstr(self->cli->out, "running")) SHOW(self->cli);
+
+	run(self->cli, save, 60);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	/* The saved VM stops by itself, successfully. */
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+
+	ASSERT_EQ(0, start(self->dst, restore));
+	goes_on_counting(_metadata, self->src, self->dst);
+}
+
+MIG_TEST(save_keep_running_leaves_the_guest_running, 240)
+{
+	const char *save[] = { "save", "--keep-running", "kr", self->file, NULL };
+	size_t mark;
+
+	counting(_metadata, self->src, "kr");
+	run(self->cli, save, 60);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	mark = self->src->len;
+	EXPECT_EQ(1, wait_for(self->src, 0, "SUSPEND returned 0", 30)) SHOW(self->src);
+	EXPECT_EQ(1, wait_for(self->src, mark, "counter ", 30)) SHOW(self->src);
+	EXPECT_EQ(143, stop(self->src)) SHOW(self->src);
+}
+
+/* Restore a damaged copy of the file: refused, and no guest ran. */
+static void refused(struct __test_metadata *_metadata, FIXTURE_DATA(mig) *self,
+		    const char *bytes, size_t len, const char *why)
+{
+	char bad[80];
+	const char *restore[] = { "restore", bad, NULL };
+	int fd;
+
+	snprintf(bad, sizeof(bad), "%s.bad", self->file);
+	fd = open(bad, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, write(fd, bytes, len));
+	close(fd);
+	run(self->cli, restore, 60);
+	unlink(bad);
+	EXPECT_EQ(EXIT_VMM_ERROR, self->cli->status) SHOW(self->cli);
+	EXPECT_NE(NULL, strstr(self->cli->out, why)) SHOW(self->cli);
+	EXPECT_EQ(NULL, strstr(self->cli->out, "counter ")) SHOW(self->cli);
+}
+
+MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
+{
+	const char *save[] = { "save", "dm", self->file, NULL };
+	struct stat st;
+	char *bytes;
+	int fd;
+
+	counting(_metadata, self->src, "dm");
+	run(self->cli, save, 60);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	finish(self->src, 30);
+	fd = open(self->file, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstat(fd, &st));
+	bytes = malloc(st.st_size);
+	ASSERT_EQ(st.st_size, read(fd, bytes, st.st_size));
+	close(fd);
+
+	refused(_metadata, self, bytes, st.st_size / 2, "truncated");
+	refused(_metadata, self, bytes, st.st_size - 1, "truncated");
+	bytes[st.st_size / 3] ^= 0x10;
+	refused(_metadata, self, bytes, st.st_size, "refused the stream");
+	bytes[st.st_size / 3] ^= 0x10;
+	bytes[8] = 2;	/* major version 2 */
+	refused(_metadata, self, bytes, st.st_size, "newer hospes");
+	free(bytes);
+}
+
+/* Migrate memtouch live and check it on the target. */
+static void migrate_memtouch(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(mig) *self, const char *cmdline,
+			     const char *memory, const char *rounds)
+{
+	char where[32], hash[17] = "";
+	const char *migrate[] = { "migrate", "--verify", "--max-rounds", rounds,
+				  "mt", where, NULL };
+	unsigned int port;
+	const char *h;
+	size_t mark;
+
+	ASSERT_EQ(0, boot(self->src, "mt", cmdline, memory));
+	ASSERT_EQ(1, wait_for(self->src, 0, "memtouch: t=1s", 60)) {
+		stop(self->src);
+		SHOW(self->src);
+	}
+	port = target(self->dst, "mt-dst");
+	ASSERT_NE(0u, port) {
+		stop(self->src);
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
+	run(self->cli, migrate, 120);
+	TH_LOG("%s", self->cli->out);
+	ASSERT_EQ(0, self->cli->status) {
+		stop(self->src);
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	EXPECT_NE(NULL, strstr(self->cli->out, "round 1: all memory")) SHOW(self->cli);
+	EXPECT_NE(NULL, strstr(self->cli->out, "downtime")) SHOW(self->cli);
+	/* The source stops by itself once the target runs the guest. */
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+
+	/* The same RAM on both sides at the switch. */
+	h = strstr(self->cli->out, "guest RAM hash at the pause: ");
+	ASSERT_NE(NULL, h) SHOW(self->cli);
+	sscanf(h, "guest RAM hash at the pause: %16s", hash);
+	mark = self->dst->len;
+	EXPECT_EQ(1, wait_for(self->dst, 0, hash, 30)) SHOW(self->dst);
+	/* memtouch goes on there, every page it wrote still as it wrote it. */
+	EXPECT_EQ(1, wait_for(self->dst, mark, "memtouch: t=", 60)) SHOW(self->dst);
+	EXPECT_EQ(1, wait_for(self->dst, mark, "errors=0: PASS", 120)) SHOW(self->dst);
+	EXPECT_EQ(0, finish(self->dst, 60)) SHOW(self->dst);
+}
+
+MIG_TEST(live_migration_at_a_moderate_dirty_rate, 300)
+{
+	migrate_memtouch(_metadata, self, "memtouch mib=16 rate_mib_s=8 seconds=8",
+			 "128M", "30");
+}
+
+MIG_TEST(live_migration_dirtying_as_fast_as_it_can, 300)
+{
+	migrate_memtouch(_metadata, self, "memtouch mib=8 seconds=8", "64M", "5");
+}
+
+MIG_TEST(live_migration_of_a_guest_that_suspends_itself, 300)
+{
+	char where[32];
+	const char *migrate[] = { "migrate", "--verify", "ct", where, NULL };
+	unsigned int port;
+
+	counting(_metadata, self->src, "ct");
+	port = target(self->dst, "ct-dst");
+	ASSERT_NE(0u, port) {
+		stop(self->src);
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
+	run(self->cli, migrate, 120);
+	TH_LOG("%s", self->cli->out);
+	ASSERT_EQ(0, self->cli->status) {
+		stop(self->src);
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	EXPECT_NE(NULL, strstr(self->cli->out, "guest suspended itself")) SHOW(self->cli);
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+	goes_on_counting(_metadata, self->src, self->dst);
+}
+
+/* ---- a proxy that cuts the connection after N bytes to the target ---- */
+
+struct proxy {
+	int listen_fd;
+	unsigned int port;
+	unsigned int target_port;
+	size_t cut_after;		/* bytes source -> target */
+	pthread_t thread;
+};
+
+static void *proxy_thread(void *arg)
+{
+	struct proxy *px = arg;
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(px->target_port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct pollfd lp = { .fd = px->listen_fd, .events = POLLIN };
+	size_t sent = 0;
+	char buf[65536];
+	int a = -1, b;
+
+	/* Bounded: a migrate that never connects must not hang the test. */
+	if (poll(&lp, 1, 60000) == 1)
+		a = accept(px->listen_fd, NULL, NULL);
+	close(px->listen_fd);
+	if (a < 0)
+		return NULL;
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	if (b < 0 || connect(b, (struct sockaddr *)&to, sizeof(to))) {
+		close(a);
+		return NULL;
+	}
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = a, .events = POLLIN }, { .fd = b, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (poll(pfd, 2, 60000) <= 0)
+			break;
+		if (pfd[0].revents) {
+			size_t room = px->cut_after - sent;
+
+			n = read(a, buf, sizeof(buf) < room ? sizeof(buf) : room);
+			if (n <= 0 || write(b, buf, n) != n)
+				break;
+			sent += n;
+			if (sent == px->cut_after)
+				break;
+		}
+		if (pfd[1].revents) {
+			n = read(b, buf, sizeof(buf));
+			if (n <= 0 || write(a, buf, n) != n)
+				break;
+		}
+	}
+	/* A reset, as when a cable is pulled or a peer dies. */
+	shutdown(a, SHUT_RDWR);
+	shutdown(b, SHUT_RDWR);
+	close(a);
+	close(b);
+	return NULL;
+}
+
+static int proxy_start(struct proxy *px)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t len = sizeof(sa);
+
+	px->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (px->listen_fd < 0 || bind(px->listen_fd, (struct sockaddr *)&sa, len) ||
+	    listen(px->listen_fd, 1) ||
+	    getsockname(px->listen_fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	px->port = ntohs(sa.sin_port);
+	return pthread_create(&px->thread, NULL, proxy_thread, px);
+}
+
+MIG_TEST(a_cut_connection_leaves_the_source_running, 600)
+{
+	const char *save[] = { "save", "--keep-running", "cut", self->file, NULL };
+	char where[32];
+	const char *migrate[] = { "migrate", "--suspend-timeout", "200", "cut",
+				  where, NULL };
+	struct stat st;
+	size_t cuts[4];
+	unsigned int i;
+
+	counting(_metadata, self->src, "cut");
+	/* A save's size tells about where the live stream ends. */
+	run(self->cli, save, 60);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	ASSERT_EQ(0, stat(self->file, &st));
+	srand(time(NULL) ^ getpid());
+	cuts[0] = 10;					/* in the header */
+	cuts[1] = 1 + rand() % (st.st_size / 2);	/* in memory */
+	cuts[2] = st.st_size / 2 + rand() % (st.st_size / 2 - 64);
+	cuts[3] = st.st_size - 4;			/* near the end */
+	for (i = 0; i < 4; i++) {
+		struct proxy px = { .cut_after = cuts[i] };
+		size_t mark;
+
+		TH_LOG("cut after %zu of about %lld bytes", cuts[i],
+		       (long long)st.st_size);
+		px.target_port = target(self->dst, "cut-dst");
+		ASSERT_NE(0u, px.target_port) {
+			stop(self->src);
+			SHOW(self->dst);
+		}
+		ASSERT_EQ(0, proxy_start(&px));
+		snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", px.port);
+		run(self->cli, migrate, 120);
+		pthread_join(px.thread, NULL);
+		EXPECT_EQ(EXIT_VMM_ERROR, self->cli->status) SHOW(self->cli);
+		/* The target discards its half-built VM and fails. */
+		EXPECT_EQ(EXIT_VMM_ERROR, finish(self->dst, 60)) SHOW(self->dst);
+		EXPECT_EQ(NULL, strstr(self->dst->out, "counter ")) SHOW(self->dst);
+		/* The source goes on counting. */
+		mark = self->src->len;
+		EXPECT_EQ(1, wait_for(self->src, mark, "counter ", 30)) {
+			SHOW(self->src);
+			break;
+		}
+	}
+	EXPECT_EQ(143, stop(self->src)) SHOW(self->src);
+}
+
+TEST_HARNESS_MAIN
