@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hospes bench: the same guest loops, timed on two hypervisors.
+ * hospes bench: the same guest loops, timed on two hypervisors, and the
+ * PV guest's figures on hospes alone.
  *
- * One program per hypervisor (kvm_peer on /dev/kvm, hospes_bench on
+ * One loop program per hypervisor (kvm_peer on /dev/kvm, hospes_bench on
  * /dev/hospes). Everything that decides what is measured lives in
- * common.c and guest.S, shared by both: the guest bytes, the memory
+ * loops.c and guest.S, shared by both: the guest bytes, the memory
  * layout, the run loop that counts exits and reads the TSC, the repeats
  * and the median. A backend only translates "make a VM", "run until the
  * next exit" and "read the registers" into its own ioctls.
+ *
+ * pv_bench runs pvguest under `hospes run` (console output both ways,
+ * compute) and compute-native beside it. common.c holds what all three
+ * programs share: failures, the output lines, medians, the watchdog.
  */
 #ifndef HOSPES_BENCH_H
 #define HOSPES_BENCH_H
@@ -33,22 +38,24 @@
 #define BENCH_TOUCH_GPA		0x200000
 #define BENCH_PAGE_SIZE		4096
 
+/*
+ * A hypercall number neither hypervisor has: each answers it in the
+ * kernel with its "no such call" error, the least work a hypercall can be.
+ */
+#define BENCH_HC_UNKNOWN	0xffff
+/* What the VMM answers to the hypercall passed to it; the host checks EAX. */
+#define BENCH_HC_VMM_RET	0x600d
+
 #ifndef __ASSEMBLER__
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Defaults: a few seconds per side under TCG, where one exit is ~50k cycles. */
-#define BENCH_DEFAULT_REPEATS	5
-#define BENCH_DEFAULT_PIO	10000
-#define BENCH_DEFAULT_CPUID	10000
-#define BENCH_DEFAULT_TOUCH_MIB	64
-
-/* guest.S: position-independent 32-bit code, copied to BENCH_CODE_GPA. */
-extern const unsigned char guest_begin[], guest_end[];
-extern const unsigned char guest_pio[], guest_cpuid[], guest_touch[];
+/* ---- common.c: shared by every bench program -------------------------- */
 
 /* Why something failed, for the report: one line, no errno lookup later. */
 struct bench_err {
@@ -60,13 +67,63 @@ int bench_fail(struct bench_err *err, const char *fmt, ...)
 int bench_fail_errno(struct bench_err *err, const char *what);
 
 /*
- * A run that does not end within BENCH_RUN_TIMEOUT seconds is stuck:
- * from then on SIGALRM interrupts the run ioctl every second, and the
- * backend, seeing EINTR, asks bench_watchdog_expired() whether to give up
- * (-1, err filled) or carry on (0: a stray signal).
+ * A watchdog for anything that may hang (a guest, a child process): from
+ * seconds on, SIGALRM interrupts the blocking call every second, which
+ * comes back with EINTR; bench_watchdog_fired() then says whether to give
+ * up (the time is over) or carry on (a stray signal). Until then no
+ * signal comes at all, so timed runs are not disturbed.
+ */
+void bench_watchdog_start(unsigned int seconds);
+void bench_watchdog_stop(void);
+bool bench_watchdog_fired(void);
+
+/*
+ * Output: lines starting with "# " are for people, lines starting with
+ * "BENCH " carry one JSON object each for bench/report.pl, which joins
+ * every program's lines into results.json.
+ */
+void bench_json_str(FILE *f, const char *s);
+/* The "host" line: kernel and CPU, once per program run. */
+void bench_print_host(const char *side);
+/* The start of a line of type: side, bench, what; the caller ends it. */
+void bench_print_head(const char *type, const char *side, const char *bench,
+		      const char *what);
+/* A whole line of type saying that bench failed on side, and why. */
+void bench_print_failed(const char *type, const char *side, const char *bench,
+			const char *what, const char *why);
+/* ,"key":[v,...] with that many decimals: the runs of a result. */
+void bench_print_array(const char *key, const double *v, unsigned int n,
+		       int decimals);
+
+double bench_median(const double *v, unsigned int n);
+/* A count in 1..max from the command line, or exit 2 saying what is wrong. */
+unsigned long bench_parse_count(const char *arg, unsigned long max);
+/*
+ * One CPU for the whole program and its children: the TSC is read on the
+ * same CPU before and after, and nothing migrates between runs.
+ */
+void bench_pin_to_last_cpu(const char *side);
+
+/* ---- loops.c and the two backends ------------------------------------- */
+
+/* Defaults: a few seconds per side under TCG, where one exit is ~50k cycles. */
+#define BENCH_DEFAULT_REPEATS	5
+#define BENCH_DEFAULT_PIO	10000
+#define BENCH_DEFAULT_CPUID	10000
+#define BENCH_DEFAULT_TOUCH_MIB	64
+
+/*
+ * A run that does not end within BENCH_RUN_TIMEOUT seconds is stuck. A
+ * backend whose run ioctl fails with EINTR asks bench_watchdog_expired()
+ * whether to give up (-1, err filled) or carry on (0: a stray signal).
  */
 #define BENCH_RUN_TIMEOUT	120
 int bench_watchdog_expired(struct bench_err *err);
+
+/* guest.S: position-independent 32-bit code, copied to BENCH_CODE_GPA. */
+extern const unsigned char guest_begin[], guest_end[];
+extern const unsigned char guest_pio[], guest_cpuid[], guest_touch[];
+extern const unsigned char guest_vmmcall[];
 
 /* What a backend needs to build one VM with one vCPU. */
 struct bench_vm_setup {
@@ -82,6 +139,11 @@ struct bench_vm_setup {
 
 enum bench_exit_kind {
 	BENCH_EXIT_OUT,		/* OUT to port; the VMM just resumes */
+	/*
+	 * A hypercall passed to the VMM, number nr: the backend has already
+	 * given the guest BENCH_HC_VMM_RET as its result.
+	 */
+	BENCH_EXIT_HYPERCALL,
 	BENCH_EXIT_HLT,		/* HLT with interrupts off: the guest is done */
 	BENCH_EXIT_OTHER,	/* anything else: the run fails with desc */
 };
@@ -89,7 +151,23 @@ enum bench_exit_kind {
 struct bench_exit {
 	enum bench_exit_kind kind;
 	uint16_t port;
+	uint64_t nr;
 	char desc[128];
+};
+
+/* The guest registers the host checks after a run. */
+struct bench_regs {
+	uint32_t eax, ebx;
+};
+
+/*
+ * The hypercalls of the two VMMCALL cases on this hypervisor: one its
+ * kernel answers by itself, one it passes to the VMM.
+ */
+struct bench_hypercalls {
+	uint32_t kernel_nr;	/* answered in the kernel ... */
+	uint32_t kernel_ret;	/* ... with this in EAX */
+	uint32_t vmm_nr;	/* passed to the VMM */
 };
 
 struct bench_vm;
@@ -99,14 +177,15 @@ struct bench_vm;
  * the output. backend_open() opens and checks the device once.
  */
 extern const char backend_side[];
+extern const struct bench_hypercalls backend_hypercalls;
 int backend_open(struct bench_err *err);
 int backend_vm_create(const struct bench_vm_setup *setup,
 		      struct bench_vm **vmp, struct bench_err *err);
 /* Enter the guest until the next exit to userspace, and describe it. */
 int backend_vm_run(struct bench_vm *vm, struct bench_exit *exit,
 		   struct bench_err *err);
-int backend_vm_get_ebx(struct bench_vm *vm, uint32_t *ebx,
-		       struct bench_err *err);
+int backend_vm_get_regs(struct bench_vm *vm, struct bench_regs *regs,
+			struct bench_err *err);
 /*
  * Optional facts about the finished run (exit counters, say) for the
  * log; may leave buf empty.

@@ -18,6 +18,7 @@
 	.code32
 
 	.globl guest_begin, guest_end, guest_pio, guest_cpuid, guest_touch
+	.globl guest_vmmcall
 
 guest_begin:
 
@@ -54,6 +55,28 @@ guest_touch:
 1:	movb	$1, (%edi)
 	addl	$BENCH_PAGE_SIZE, %edi
 	decl	%ecx
+	jnz	1b
+	hlt
+
+/*
+ * ECX iterations of VMMCALL with hypercall number EDI; EAX is left holding
+ * the last result for the host to check. The loop counter is in ESI, as
+ * for CPUID. KVM reads the arguments of a hypercall from EBX, ECX, EDX
+ * and ESI and checks those of KVM_HC_MAP_GPA_RANGE before passing it on
+ * (a page-aligned GPA in EBX, a page count not 0 in ECX, attributes in
+ * EDX): GPA 0, one 4 KiB page, no attributes pass. hospes reads RDI, RSI,
+ * RDX, R10 and R8, and checks nothing for the VMM's numbers nor for the
+ * unknown one.
+ */
+guest_vmmcall:
+	outb	%al, $BENCH_PORT_START
+	movl	%ecx, %esi
+	xorl	%ebx, %ebx
+	movl	$1, %ecx
+	xorl	%edx, %edx
+1:	movl	%edi, %eax
+	vmmcall
+	decl	%esi
 	jnz	1b
 	hlt
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <linux/hospes.h>
+#include <linux/hospes_pv.h>
 
 #include "bench.h"
 
@@ -21,6 +22,17 @@
 #define CR0_ET	(1ULL << 4)
 
 const char backend_side[] = "hospes";
+
+/*
+ * A number below HOSPES_HC_VMM_BASE with no handler gets -HOSPES_ENOSYS
+ * from the kernel; every number from HOSPES_HC_VMM_BASE up goes to the
+ * VMM unchecked (HOSPES_EXIT_HYPERCALL).
+ */
+const struct bench_hypercalls backend_hypercalls = {
+	.kernel_nr = BENCH_HC_UNKNOWN,
+	.kernel_ret = (uint32_t)-HOSPES_ENOSYS,
+	.vmm_nr = HOSPES_HC_VMM_BASE,
+};
 
 struct bench_vm {
 	int vm_fd;
@@ -232,6 +244,16 @@ int backend_vm_run(struct bench_vm *vm, struct bench_exit *exit,
 			 run->io.direction == HOSPES_EXIT_IO_OUT ? "out" : "in",
 			 run->io.port, run->io.size, (unsigned long long)run->rip);
 		break;
+	case HOSPES_EXIT_HYPERCALL:
+		/* Answered at once: the next HOSPES_RUN puts it in RAX. */
+		run->hypercall.ret = BENCH_HC_VMM_RET;
+		exit->kind = BENCH_EXIT_HYPERCALL;
+		exit->nr = run->hypercall.nr;
+		snprintf(exit->desc, sizeof(exit->desc),
+			 "hypercall %#llx at rip 0x%llx",
+			 (unsigned long long)run->hypercall.nr,
+			 (unsigned long long)run->rip);
+		return 0;
 	case HOSPES_EXIT_HLT:
 		exit->kind = BENCH_EXIT_HLT;
 		return 0;
@@ -266,21 +288,23 @@ int backend_vm_run(struct bench_vm *vm, struct bench_exit *exit,
 	return 0;
 }
 
-int backend_vm_get_ebx(struct bench_vm *vm, uint32_t *ebx,
-		       struct bench_err *err)
+int backend_vm_get_regs(struct bench_vm *vm, struct bench_regs *regs,
+			struct bench_err *err)
 {
-	struct hospes_regs regs;
+	struct hospes_regs r;
 
-	if (ioctl(vm->vcpu_fd, HOSPES_GET_REGS, &regs))
+	if (ioctl(vm->vcpu_fd, HOSPES_GET_REGS, &r))
 		return bench_fail_errno(err, "HOSPES_GET_REGS");
-	*ebx = regs.rbx;
+	regs->eax = r.rax;
+	regs->ebx = r.rbx;
 	return 0;
 }
 
 /*
  * The VM's counters after the run, to see that what was timed is what
  * was meant: one exit per OUT, no exits for CPUID beyond the kernel's,
- * one nested fault per touched page (or per huge page).
+ * one nested fault per touched page (or per huge page), one hypercall
+ * exit per VMMCALL.
  */
 void backend_vm_note(struct bench_vm *vm, char *buf, size_t len)
 {
@@ -291,11 +315,12 @@ void backend_vm_note(struct bench_vm *vm, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len,
-		 "exits %llu, to user %llu, io %llu, cpuid %llu, npf %llu, intr %llu, 4k %llu, 2m %llu",
+		 "exits %llu, to user %llu, io %llu, cpuid %llu, hc %llu, npf %llu, intr %llu, 4k %llu, 2m %llu",
 		 (unsigned long long)st.exits,
 		 (unsigned long long)st.exits_to_user,
 		 (unsigned long long)st.io_exits,
 		 (unsigned long long)st.cpuid_exits,
+		 (unsigned long long)st.hypercall_exits,
 		 (unsigned long long)st.npf_exits,
 		 (unsigned long long)st.intr_exits,
 		 (unsigned long long)st.pages_mapped_4k,

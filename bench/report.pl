@@ -6,12 +6,13 @@
 #   report.pl [--others N] DIR OUTPUT.json
 #
 # DIR is the test host's log folder (build/testhost/bench): tap.log has
-# the "BENCH {json}" lines of kvm_peer and hospes_bench, console.log the
-# kernel log, qemu.rc QEMU's exit status. The test host runs each program
-# several times (rounds, alternating the sides); the runs of all rounds
-# make up one side's figures, and their median is the result. --others is
-# how many other QEMU test hosts were seen running on this machine
-# meanwhile (bench/run.sh counts them), since they take CPU time from it.
+# the "BENCH {json}" lines of kvm_peer, hospes_bench and pv_bench,
+# console.log the kernel log, qemu.rc QEMU's exit status. The test host
+# runs each program several times (rounds, alternating the sides); the
+# runs of all rounds make up one side's figures, and their median is the
+# result. --others is how many other test hosts (QEMU or Bochs) were seen
+# running on this machine meanwhile (bench/run.sh counts them), since they
+# take CPU time from it. bench/README.md says what each figure measures.
 #
 # Prints the table; exits 1 if a side failed or left no result, after
 # writing the file all the same. Perl and its core JSON::PP only: perl is
@@ -19,6 +20,7 @@
 use strict;
 use warnings;
 use JSON::PP;
+use List::Util qw(uniq);
 
 my $others;
 if (@ARGV && $ARGV[0] eq '--others') {
@@ -28,6 +30,8 @@ die "usage: report.pl [--others N] DIR OUTPUT.json\n" unless @ARGV == 2;
 my ($dir, $output) = @ARGV;
 my @sides = qw(hospes kvm);
 my %program = (kvm => 'kvm_peer', hospes => 'hospes_bench');
+# pv_bench's sides: the guest under hospes run, and compute natively.
+my @pv_sides = qw(hospes native);
 
 sub slurp {
 	my ($path) = @_;
@@ -38,7 +42,7 @@ sub slurp {
 	return @lines;
 }
 
-my (%host, %result, %exit_status, @order, @odd);
+my (%host, %result, %exit_status, @order, %pv, @odd);
 my $paging = 'unknown';
 my $json = JSON::PP->new;
 for my $line (slurp("$dir/tap.log")) {
@@ -60,6 +64,8 @@ for my $line (slurp("$dir/tap.log")) {
 		} elsif ($obj->{type} eq 'result') {
 			push @order, $obj->{bench} unless grep { $_ eq $obj->{bench} } @order;
 			push @{$result{$obj->{bench}}{$obj->{side}}}, $obj;
+		} elsif ($obj->{type} eq 'pv') {
+			push @{$pv{$obj->{bench}}{$obj->{side}}}, $obj;
 		}
 	}
 }
@@ -73,15 +79,15 @@ my ($rc) = slurp("$dir/qemu.rc");
 $rc //= 'missing';
 push @odd, $rc eq '124' ? 'the test host timed out' : "QEMU exited with status $rc"
 	if $rc ne '0';
-push @odd, "$others other QEMU test host(s) ran on this machine during the bench: timings may be skewed"
+push @odd, "$others other test host(s) (QEMU or Bochs) ran on this machine during the bench: timings may be skewed"
 	if $others;
 
 my ($dev_cpu) = map { /^model name\s*:\s*(.*)/ ? $1 : () } slurp('/proc/cpuinfo');
 
-# Why a side has no numbers for a bench.
+# Why a side has no numbers for a bench (of that program).
 sub why_missing {
-	my ($side) = @_;
-	my $prog = $program{$side};
+	my ($side, $prog) = @_;
+	$prog //= $program{$side};
 	return "$prog exited with status $exit_status{$prog} without a result"
 		if defined $exit_status{$prog};
 	return "$prog left no result (crashed, or the test host died: see $dir/console.log)";
@@ -92,18 +98,25 @@ sub median {
 	return @v % 2 ? $v[$#v / 2] : ($v[@v / 2 - 1] + $v[@v / 2]) / 2;
 }
 
+# A side's lines of one bench over all rounds: why they make no result,
+# or undef if they do.
+sub failure {
+	my ($lines, $side, $prog) = @_;
+	return { status => 'failed', reason => why_missing($side, $prog) } unless @$lines;
+	my @failed = grep { $_->{status} ne 'ok' } @$lines;
+	return undef unless @failed;
+	my $why = $failed[0]{reason};
+	$why .= sprintf(' (in %d of %d rounds)', scalar @failed, scalar @$lines)
+		if @failed < @$lines;
+	return { status => 'failed', reason => $why };
+}
+
 # One side of one bench over all rounds: the runs, or why there are none.
 sub side_result {
 	my ($name, $side) = @_;
 	my @lines = @{$result{$name}{$side} // []};
-	return { status => 'failed', reason => why_missing($side) } unless @lines;
-	my @failed = grep { $_->{status} ne 'ok' } @lines;
-	if (@failed) {
-		my $why = $failed[0]{reason};
-		$why .= sprintf(' (in %d of %d rounds)', scalar @failed, scalar @lines)
-			if @failed < @lines;
-		return { status => 'failed', reason => $why };
-	}
+	my $failure = failure(\@lines, $side);
+	return $failure if $failure;
 	my %iters = map { $_->{iterations} => 1 } @lines;
 	push @odd, "$name: $side ran different iteration counts in different rounds"
 		if keys %iters > 1;
@@ -149,8 +162,160 @@ for my $name (@order) {
 	$b{ratio_hospes_over_kvm} =
 		defined $b{hospes_cycles_per_op} && $b{kvm_cycles_per_op} ?
 		0 + sprintf('%.3f', $b{hospes_cycles_per_op} / $b{kvm_cycles_per_op}) : undef;
+	($b{relative_to}) = grep { defined } map { $_->{relative_to} }
+		map { @{$result{$name}{$_} // []} } @sides;
+	delete $b{relative_to} unless defined $b{relative_to};
 	push @benchmarks, \%b;
 }
+
+# A bench measured against another (a hypercall against pio_exit): the
+# ratio of the medians, on each side, of that side's own two figures.
+my %by_name = map { $_->{name} => $_ } @benchmarks;
+for my $b (grep { $_->{relative_to} } @benchmarks) {
+	my $ref = $by_name{$b->{relative_to}};
+	for my $side (@sides) {
+		my ($x, $y) = ($b->{"${side}_cycles_per_op"}, $ref && $ref->{"${side}_cycles_per_op"});
+		$b->{"${side}_ratio_to_$b->{relative_to}"} =
+			defined $x && $y ? 0 + sprintf('%.3f', $x / $y) : undef;
+	}
+}
+
+# ---- pv_bench: pvguest under hospes run, compute natively ---------------
+
+# One side of a pv bench over all rounds: its runs and their medians.
+my @pv_keys = qw(elapsed_ns wall_ns writes exits exits_to_user io_exits
+		 hypercall_exits intr_exits);
+sub pv_side {
+	my ($name, $side) = @_;
+	my @lines = @{$pv{$name}{$side} // []};
+	my $failure = failure(\@lines, $side, 'pv_bench');
+	return $failure if $failure;
+	my (%runs, %med);
+	for my $key (@pv_keys) {
+		my @v = map { 0 + $_ } map { @{$_->{$key} // []} } @lines;
+		next unless @v;
+		$runs{$key} = \@v;
+		$med{$key} = median(@v);
+	}
+	for my $param (qw(bytes iterations)) {
+		my %p = map { $_->{$param} // '' => 1 } @lines;
+		push @odd, "$name: $side ran with different $param in different rounds"
+			if keys %p > 1;
+	}
+	return {
+		status => 'ok', runs => \%runs, median => \%med,
+		repeats => scalar @{$runs{wall_ns} // []},
+		bytes => $lines[0]{bytes}, iterations => $lines[0]{iterations},
+		what => $lines[0]{what}, note => $lines[-1]{note} // '',
+	};
+}
+
+sub round_to {
+	my ($decimals, $v) = @_;
+	return defined $v ? 0 + sprintf("%.${decimals}f", $v) : undef;
+}
+
+my %pv_reasons;		# "side (pv_bench)" => { reason => [benches] }
+sub pv_failed {
+	my ($r, $side, $name) = @_;
+	push @{$pv_reasons{"$side (pv_bench)"}{$r->{reason}}}, $name;
+	$all_ok = 0;
+	return { status => 'failed', reason => $r->{reason} };
+}
+
+my %pv_out = (
+	unit => 'time: ns by the program\'s own clock around the work alone (the PV '
+		. 'guest clock in pvguest, CLOCK_MONOTONIC natively); wall_ns: the whole '
+		. 'process; exits: hospes run --stats, net of the boot run of the same '
+		. 'round; medians of the runs of all rounds',
+);
+
+my $boot = pv_side('boot', 'hospes');
+$pv_out{boot} = $boot->{status} ne 'ok' ? pv_failed($boot, 'hospes', 'boot') : {
+	status => 'ok', what => $boot->{what},
+	wall_ns => round_to(0, $boot->{median}{wall_ns}),
+	exits => round_to(0, $boot->{median}{exits}),
+	runs_wall_ns => $boot->{runs}{wall_ns},
+};
+
+my %console;
+for my $via (qw(pv uart)) {
+	my $r = pv_side("console_$via", 'hospes');
+	if ($r->{status} ne 'ok') {
+		$console{$via} = pv_failed($r, 'hospes', "console_$via");
+		next;
+	}
+	my ($m, $kib) = ($r->{median}, $r->{bytes} / 1024);
+	$console{bytes} = $r->{bytes};
+	$console{$via} = {
+		status => 'ok', what => $r->{what}, repeats => $r->{repeats},
+		writes => round_to(0, $m->{writes}),
+		elapsed_ns => round_to(0, $m->{elapsed_ns}),
+		ns_per_kib => round_to(1, $m->{elapsed_ns} / $kib),
+		exits_per_kib => round_to(2, $m->{exits} / $kib),
+		exits_to_user_per_kib => round_to(2, $m->{exits_to_user} / $kib),
+		exits => round_to(0, $m->{exits}),
+		io_exits => round_to(0, $m->{io_exits}),
+		hypercall_exits => round_to(0, $m->{hypercall_exits}),
+		runs_elapsed_ns => $r->{runs}{elapsed_ns},
+		runs_exits => $r->{runs}{exits},
+		note => $r->{note},
+	};
+}
+if ($console{pv}{status} eq 'ok' && $console{uart}{status} eq 'ok') {
+	my ($p, $u) = ($console{pv}, $console{uart});
+	$console{uart_over_pv_time} = round_to(1, $u->{elapsed_ns} / $p->{elapsed_ns})
+		if $p->{elapsed_ns};
+	$console{uart_over_pv_exits} = round_to(1, $u->{exits} / $p->{exits})
+		if $p->{exits} > 0;
+}
+$pv_out{console} = \%console;
+
+my %compute;
+my %c = map { $_ => pv_side('compute', $_) } @pv_sides;
+for my $side (@pv_sides) {
+	my $r = $c{$side};
+	if ($r->{status} ne 'ok') {
+		$compute{$side} = pv_failed($r, $side, 'compute');
+		next;
+	}
+	$compute{what} = $r->{what};
+	$compute{iterations} = 0 + $r->{iterations};
+	$compute{$side} = {
+		status => 'ok', repeats => $r->{repeats},
+		elapsed_ns => round_to(0, $r->{median}{elapsed_ns}),
+		wall_ns => round_to(0, $r->{median}{wall_ns}),
+		runs_elapsed_ns => $r->{runs}{elapsed_ns},
+		runs_wall_ns => $r->{runs}{wall_ns},
+		note => $r->{note},
+	};
+	$compute{$side}{exits} = round_to(0, $r->{median}{exits}) if $side eq 'hospes';
+}
+# The overhead from pairs of runs: pv_bench runs compute natively and then
+# in the guest, back to back, in every repeat, so a slow spell of the test
+# host tends to hit both of a pair. The median of the pairs' ratios is
+# steadier than the ratio of the two medians, whose runs may come from
+# different spells. The runs pair up in the order pv_bench printed them.
+if ($compute{hospes}{status} eq 'ok' && $compute{native}{status} eq 'ok') {
+	my ($g, $n) = ($c{hospes}{runs}, $c{native}{runs});
+	my @pairs = 0 .. $#{$g->{elapsed_ns}};
+	if (@{$g->{elapsed_ns}} != @{$n->{elapsed_ns}}) {
+		push @odd, 'compute: the guest and native runs do not pair up';
+	} else {
+		$compute{pairs} = scalar @pairs;
+		$compute{overhead_pct} = round_to(2, 100 *
+			(median(map { $g->{elapsed_ns}[$_] / $n->{elapsed_ns}[$_] } @pairs) - 1));
+		$compute{overhead_pct_of_medians} = round_to(2, 100 *
+			($compute{hospes}{elapsed_ns} / $compute{native}{elapsed_ns} - 1));
+	}
+	# The same from the host's side, no guest clock in it: each whole
+	# hospes run less its repeat's boot run, against the native sieve.
+	my $b = $boot->{runs}{wall_ns};
+	$compute{overhead_pct_by_wall_time} = round_to(2, 100 *
+		(median(map { ($g->{wall_ns}[$_] - $b->[$_]) / $n->{elapsed_ns}[$_] } @pairs) - 1))
+		if $boot->{status} eq 'ok' && $b && @$b == @pairs && defined $compute{pairs};
+}
+$pv_out{compute} = \%compute;
 if (!@order) {
 	# Not one result line, so no bench names either: say so once a side.
 	push @{$reasons{$_}{why_missing($_)}}, 'all' for @sides;
@@ -166,6 +331,7 @@ my %out = (
 		. 'around the run loop (total / iterations); median of the runs (repeats), '
 		. 'which alternate between the sides in rounds within the one boot',
 	benchmarks => \@benchmarks,
+	pv_guest => \%pv_out,
 	notes => \@odd,
 	log => "$dir/tap.log",
 );
@@ -174,7 +340,7 @@ print $f JSON::PP->new->pretty->canonical->encode(\%out);
 close($f) or die "report.pl: $output: $!\n";
 
 # The table, after the JSON so that no number there was turned into a string.
-my $fmt = "%-15s %14s %14s %11s %7s %5s\n";
+my $fmt = "%-17s %14s %14s %11s %7s %5s\n";
 printf "bench on %s (%s), %s\n", $out{kernel}, $out{cpu_model}, $out{test_host};
 printf $fmt, 'benchmark', 'hospes cyc/op', 'kvm cyc/op', 'hospes/kvm', 'iters', 'reps';
 for my $b (@benchmarks) {
@@ -184,12 +350,59 @@ for my $b (@benchmarks) {
 		defined $b->{ratio_hospes_over_kvm} ? sprintf('%.3f', $b->{ratio_hospes_over_kvm}) : '-',
 		$b->{iterations} // '-', $b->{repeats} // '-';
 }
+# Each side's own ratio: what the bench costs there next to the other.
+for my $ref (uniq(map { $_->{relative_to} // () } @benchmarks)) {
+	printf "%-17s %14s %14s\n", "ratio to $ref", @sides;
+	for my $b (grep { ($_->{relative_to} // '') eq $ref } @benchmarks) {
+		printf "%-17s %14s %14s\n", $b->{name},
+			map({ my $v = $b->{"${_}_ratio_to_$ref"};
+			      defined $v ? sprintf('%.3f', $v) : '-' } @sides);
+	}
+}
+
+sub ms { my ($ns) = @_; return defined $ns ? sprintf('%.1f ms', $ns / 1e6) : '-' }
+print "\npvguest under hospes run, on hospes alone: medians of the runs\n";
+if ($console{bytes}) {
+	my $pfmt = "%-17s %14s %14s %11s %7s\n";
+	printf $pfmt, sprintf('console %gK', $console{bytes} / 1024), 'guest ns/KiB',
+		'exits/KiB', 'to user/KiB', 'writes';
+	for my $via (qw(pv uart)) {
+		my $r = $console{$via};
+		printf $pfmt, "console_$via", $r->{status} eq 'ok' ?
+			(sprintf('%.1f', $r->{ns_per_kib}), sprintf('%.2f', $r->{exits_per_kib}),
+			 sprintf('%.2f', $r->{exits_to_user_per_kib}), $r->{writes}) :
+			('failed', '-', '-', '-');
+	}
+	printf "  uart/pv: %sx the time, %sx the exits\n",
+		$console{uart_over_pv_time} // '-', $console{uart_over_pv_exits} // '-'
+		if defined $console{uart_over_pv_time};
+}
+if (defined $compute{iterations}) {
+	printf "compute, %d iterations: hospes %s (guest clock), native %s\n",
+		$compute{iterations},
+		map({ $compute{$_}{status} eq 'ok' ? ms($compute{$_}{elapsed_ns}) : 'failed' } @pv_sides);
+	printf "  overhead %+.2f%% (median of %d pairs); by wall time, boot run subtracted: %s\n",
+		$compute{overhead_pct}, $compute{pairs},
+		defined $compute{overhead_pct_by_wall_time} ?
+		sprintf('%+.2f%%', $compute{overhead_pct_by_wall_time}) : '-'
+		if defined $compute{overhead_pct};
+}
+printf "boot: one hospes run of pvguest, conbench bytes=0: %s wall, %d exits\n",
+	ms($pv_out{boot}{wall_ns}), $pv_out{boot}{exits}
+	if $pv_out{boot}{status} eq 'ok';
+
 for my $side (@sides) {
 	for my $why (sort keys %{$reasons{$side} // {}}) {
 		my @which = @{$reasons{$side}{$why}};
 		my $all = @which == @order || $which[0] eq 'all';
 		printf "%s: failed (%s)%s\n", $side, $why,
 			$all ? '' : ' in ' . join(', ', @which);
+	}
+}
+for my $who (sort keys %pv_reasons) {
+	for my $why (sort keys %{$pv_reasons{$who}}) {
+		printf "%s: failed (%s) in %s\n", $who, $why,
+			join(', ', @{$pv_reasons{$who}{$why}});
 	}
 }
 print "note: $_\n" for @odd;

@@ -16,13 +16,14 @@ label=bench
 out=build/testhost/$label
 
 # Other test hosts on this machine's few cores slow this one down while
-# they run, skewing one side against the other: count any seen meanwhile
-# (ours is the one whose command line has our log folder in it).
+# they run, skewing one side against the other: count any seen meanwhile,
+# QEMU's or Bochs' (ours is the one whose command line has our log folder
+# in it).
 samples=$(mktemp)
 trap 'rm -f "$samples"' EXIT
 (
 	while :; do
-		pgrep -a qemu-system-x86 | grep -vc "/testhost/$label/"
+		pgrep -a 'qemu-system-x86|bochs-bin' | grep -vc "/testhost/$label/"
 		sleep 2
 	done
 ) >"$samples" 2>/dev/null &

@@ -94,6 +94,11 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" ::: "memory");
 }
 
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port) : "memory");
+}
+
 #define DEFINE_CR(n)							\
 static inline uint64_t read_cr##n(void)					\
 {									\

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * pvguest: the compute kernel, built twice: into the guest (the "compute"
- * program) and into build/pvguest/compute-native, a static Linux program,
- * so a benchmark can compare the same code in and out of a guest. Neither
- * side may depend on anything but this header and <stdint.h>.
+ * pvguest: the compute kernel, compiled once and linked twice: into the
+ * guest (the "compute" program) and into build/pvguest/compute-native, a
+ * static Linux program, so a benchmark can compare the same machine code
+ * in and out of a guest. It may depend on nothing but this header and
+ * <stdint.h>.
  *
  * Iteration i sieves the numbers [i * 65536, (i + 1) * 65536) for primes
  * (a segmented sieve of Eratosthenes; the base primes below 65536 are

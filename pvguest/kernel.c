@@ -29,6 +29,7 @@ static const struct program programs[] = {
 	{ "timer", prog_timer, "[count=N] [period_ms=N]", 0 },
 	{ "ring", prog_ring, "", 0 },
 	{ "counter", prog_counter, "[count=N (0: forever)] [period_ms=N]", 0 },
+	{ "conbench", prog_conbench, "[bytes=N] [via=pv|uart]", 0 },
 	{ "badcalls", prog_badcalls, "", 1 },
 	{ "spin", prog_spin, "", 1 },
 	{ "crash", prog_crash, "what=pf|ud|de|gp|panic|stack", 1 },

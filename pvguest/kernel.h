@@ -59,6 +59,7 @@ int prog_memtouch(const struct args *a);
 int prog_timer(const struct args *a);
 int prog_ring(const struct args *a);
 int prog_counter(const struct args *a);
+int prog_conbench(const struct args *a);
 int prog_badcalls(const struct args *a);
 int prog_spin(const struct args *a);
 int prog_crash(const struct args *a);
