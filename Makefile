@@ -14,18 +14,20 @@ CC	?= cc
 CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include/uapi
 export CC CFLAGS BUILD LSRC KVER KDIR
 
-.PHONY: all kmod userspace selftests pvguest unit deps check check-host lint \
-	checkpatch sparse demo bench bench-build clean help
+.PHONY: all kmod userspace selftests pvguest guest unit deps check check-host lint \
+	check-vmx checkpatch sparse demo bench bench-build clean help
 
-all: kmod userspace selftests pvguest
+all: kmod userspace selftests pvguest guest
 
 help:
 	@echo "make deps        install build and test dependencies (Debian, apt-get)"
 	@echo "make             build kmod/hospes.ko, userspace and selftests"
 	@echo "make check       unit tests, lint, then the selftests in QEMU test hosts"
 	@echo "make check-host  the selftests on this machine's own kernel (real SVM)"
+	@echo "make check-vmx   the selftests in a Bochs test host (Intel VMX); slow:"
+	@echo "                 VMX_TESTS=\"module_test ...\" runs only those"
 	@echo "make demo        boot a test host and show hospes loaded"
-	@echo "make bench       time hospes against kvm_amd in one test host boot"
+	@echo "make bench       time hospes against kvm_amd, and its PV guest, in one test host boot"
 	@echo "make lint        checkpatch --strict and sparse on the module"
 
 deps:
@@ -57,6 +59,11 @@ selftests: $(LSRC)/.stamp
 pvguest:
 	$(MAKE) -C pvguest
 
+# The Linux guest of selftests/linux_test.c: Debian's kernel and an
+# initramfs, in build/guest (the test host packs its own copy).
+guest:
+	scripts/testhost/mkguest.sh $(BUILD)/guest
+
 unit: $(LSRC)/.stamp
 	$(MAKE) -C tests/unit run
 
@@ -76,6 +83,10 @@ check: all
 check-host: all
 	scripts/check-host.sh
 
+# Bochs is slow: VMX_TESTS may name the selftest binaries to run (default all).
+check-vmx: all
+	scripts/check-vmx.sh $(if $(VMX_TESTS),--tests "$(VMX_TESTS)")
+
 demo: all
 	scripts/testhost/run.sh --timeout 300 demo
 	@grep -v '^# hospes-' build/testhost/demo/tap.log
@@ -84,9 +95,9 @@ demo: all
 bench-build:
 	$(MAKE) -C bench
 
-# One boot: the same guest loops on kvm_amd, then on hospes.
-# Writes bench/results.json.
-bench: kmod userspace bench-build
+# One boot: the same guest loops on kvm_amd, then on hospes, and pvguest
+# under hospes run. Writes bench/results.json (bench/README.md).
+bench: kmod userspace pvguest bench-build
 	bench/run.sh
 
 clean:

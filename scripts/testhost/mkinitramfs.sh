@@ -4,10 +4,17 @@
 # Pack the test host's initramfs: static busybox, the init script, the
 # module, every built selftest binary, and the bench with its kvm modules.
 #
-#   mkinitramfs.sh OUTPUT.cpio.gz
+#   mkinitramfs.sh [--selftests "NAME..."] OUTPUT.cpio.gz
+#
+# --selftests packs only the named selftests (a slow test host runs a subset).
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+selftests=
+if [ "${1:-}" = --selftests ]; then
+	selftests=$2
+	shift 2
+fi
 output=$1
 # Debian's busybox-static installs a static /bin/busybox.
 busybox=/bin/busybox
@@ -23,9 +30,20 @@ cp "$top/scripts/testhost/init" "$root/init"
 cp "$ko" "$root/hospes/"
 cp "$top/build/userspace/hospes" "$root/hospes/bin/"
 cp "$top/build/pvguest/pvguest.elf" "$root/hospes/"
+# The Linux guest of linux_test (9 MB: only where that test goes).
+case " ${selftests:-linux_test} " in
+*" linux_test "*) "$top/scripts/testhost/mkguest.sh" "$root/hospes/guest" ;;
+esac
 for t in "$top"/build/selftests/*; do
-	[ -x "$t" ] && cp "$t" "$root/hospes/selftests/"
+	case " ${selftests:-${t##*/}} " in
+	*" ${t##*/} "*) [ -x "$t" ] && cp "$t" "$root/hospes/selftests/" ;;
+	esac
 done
+for t in $selftests; do
+	[ -x "$root/hospes/selftests/$t" ] ||
+		{ echo "mkinitramfs: no selftest $t in build/selftests" >&2; exit 2; }
+done
+
 # The bench (hospes.mode=bench): its programs, and Debian's kvm_amd as the
 # peer hypervisor, with every module it depends on and their lines of
 # modules.dep, so that busybox modprobe can load and unload the stack.
@@ -33,6 +51,8 @@ mkdir -p "$root/hospes/bench"
 for t in "$top"/build/bench/*; do
 	[ -x "$t" ] && cp "$t" "$root/hospes/bench/"
 done
+# pv_bench's native side: pvguest's compute code as a Linux program.
+cp "$top/build/pvguest/compute-native" "$root/hospes/bench/"
 kver=${KVER:-$(ls /lib/modules | grep -- '-amd64$' | sort -V | tail -n 1)}
 moddir=/lib/modules/$kver
 with_deps() {
