@@ -254,7 +254,7 @@ static inline void sgdt(struct desc_ptr *p)
  * hvm_create() sets hvm_hypercall_insn (HOSPES_PV_INSN_*) before it copies
  * the image, so the guest's copy knows it without asking (a CPUID would
  * be an exit the tests did not make). HVM_HYPERCALL_INSN is the instruction
- * for an asm statement of a test's own: it clobbers the flags only.
+ * for an extended asm statement of a test's own: it clobbers the flags only.
  */
 extern uint32_t hvm_hypercall_insn;
 

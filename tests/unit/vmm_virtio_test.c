@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio-blk behind the virtio-mmio transport, driven through the bus as
- * a guest driver would: registers, feature negotiation, a queue in guest
- * RAM, requests served from a file, a malformed chain. There is no VM:
+ * virtio-blk and virtio-console behind the virtio-mmio transport, driven
+ * through the bus as a guest driver would: registers, feature negotiation,
+ * queues in guest RAM, requests served from a file, a malformed chain,
+ * console output and typed input. There is no VM:
  * raising the interrupt pin fails, and says so on stderr, which the tests
  * that kick a queue silence.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +199,103 @@ TEST_F(vblk, a_buffer_outside_ram_breaks_the_device_until_reset)
 	EXPECT_EQ(64u, rd(self, 0x070) & 64);	/* DEVICE_NEEDS_RESET */
 	wr(self, 0x070, 0);
 	EXPECT_EQ(0u, rd(self, 0x070));
+}
+
+/* virtio-console: queue 0 receives, queue 1 transmits. */
+FIXTURE(vcon) {
+	struct vm_config cfg;
+	struct machine m;
+	int in[2], out[2];	/* the console's input and output */
+};
+
+FIXTURE_SETUP(vcon)
+{
+	memset(&self->cfg, 0, sizeof(self->cfg));
+	machine_init(&self->m, &self->cfg);
+	self->m.mem.size = MEM;
+	self->m.mem.host = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->m.mem.host);
+	ASSERT_EQ(0, pipe2(self->in, O_NONBLOCK));
+	ASSERT_EQ(0, pipe2(self->out, O_NONBLOCK));
+	console_init_fds(&self->m.console, self->in[0], self->out[1], false);
+	ASSERT_EQ(0, virtio_console_attach(&self->m, BASE, 17));
+}
+
+FIXTURE_TEARDOWN(vcon)
+{
+	machine_destroy(&self->m);
+	close(self->in[0]);
+	close(self->in[1]);
+	close(self->out[0]);
+	close(self->out[1]);
+}
+
+/* Queue q at DESC, AVAIL, USED + q * 0x100 (a few entries each). */
+static void vcon_queue(struct _test_data_vcon *self, unsigned int q)
+{
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x030, 4, q);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x038, 4, QSIZE);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x080, 4, DESC + q * 0x800);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x090, 4, AVAIL + q * 0x800);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x0a0, 4, USED + q * 0x800);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x044, 4, 1);
+}
+
+/* One buffer at gpa as the only chain of queue q, kicked. */
+static void vcon_post(struct _test_data_vcon *self, unsigned int q,
+		      uint64_t gpa, uint32_t len, bool writable)
+{
+	uint8_t *d = self->m.mem.host + DESC + q * 0x800;
+	uint16_t flags = writable ? 2 : 0, idx = 1, head = 0;
+
+	memcpy(d, &gpa, 8);
+	memcpy(d + 8, &len, 4);
+	memcpy(d + 12, &flags, 2);
+	memcpy(self->m.mem.host + AVAIL + q * 0x800 + 4, &head, 2);
+	memcpy(self->m.mem.host + AVAIL + q * 0x800 + 2, &idx, 2);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x050, 4, q);
+}
+
+static uint32_t vcon_used_len(struct _test_data_vcon *self, unsigned int q)
+{
+	uint32_t len;
+
+	memcpy(&len, self->m.mem.host + USED + q * 0x800 + 4 + 4, 4);
+	return len;
+}
+
+TEST_F(vcon, output_reaches_the_console_and_input_the_guest)
+{
+	char buf[16] = "";
+	uint16_t used_idx = 0;
+	int i;
+
+	freopen("/dev/null", "w", stderr);
+	EXPECT_EQ(3u, bus_read(&self->m.bus, BUS_MMIO, BASE + 0x008, 4));
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x024, 4, 1);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x020, 4, 1);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x070, 4, 1 | 2 | 8);
+	vcon_queue(self, 0);
+	vcon_queue(self, 1);
+	bus_write(&self->m.bus, BUS_MMIO, BASE + 0x070, 4, 1 | 2 | 4 | 8);
+
+	memcpy(self->m.mem.host + DATA, "hello", 5);
+	vcon_post(self, 1, DATA, 5, false);
+	ASSERT_EQ(5, read(self->out[0], buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+
+	/* Typed before the guest posts a buffer: kept until it does. */
+	ASSERT_EQ(3, write(self->in[1], "ls\n", 3));
+	usleep(50 * 1000);
+	vcon_post(self, 0, STATUS, 16, true);
+	for (i = 0; i < 200 && !used_idx; i++) {
+		usleep(10 * 1000);
+		memcpy(&used_idx, self->m.mem.host + USED + 2, 2);
+	}
+	ASSERT_EQ(1, used_idx);
+	EXPECT_EQ(3u, vcon_used_len(self, 0));
+	EXPECT_EQ(0, memcmp(self->m.mem.host + STATUS, "ls\n", 3));
 }
 
 TEST_HARNESS_MAIN

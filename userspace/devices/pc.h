@@ -49,7 +49,10 @@ int cmos_rtc_attach(struct machine *m);
 /* A virtio block device backed by the raw image at path, read-write. */
 int virtio_blk_attach(struct machine *m, const char *path, uint64_t base,
 		      unsigned int gsi);
-/* A virtio console on the machine's console (hvc0 in the guest). */
+/*
+ * A virtio console on the machine's console (hvc0 in the guest), which
+ * takes the console's input from the UART.
+ */
 int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi);
 
 #endif /* HOSPES_DEVICES_PC_H */
