@@ -105,6 +105,9 @@ static void guest_registers(void)
 	guest_cpuid(1, 0, &a, &b, &c, &d);
 	GUEST_ASSERT(d & (1u << 9));		/* APIC */
 	GUEST_ASSERT(c & (1u << 24));		/* TSC-deadline timer */
+	guest_cpuid(6, 0, &a, &b, &c, &d);
+	GUEST_ASSERT_EQ(1u << 2, a);		/* ARAT, and nothing else */
+	GUEST_ASSERT_EQ(0u, b | c | d);
 	GUEST_ASSERT_EQ(0xfee00900ull, rdmsr(0x1b));	/* enabled, BSP */
 	GUEST_ASSERT_EQ(0u, apic_read(APIC_ID));
 	GUEST_ASSERT_EQ(0x14u, apic_read(APIC_LVR) & 0xff);
@@ -122,8 +125,10 @@ TEST(registers_msr_and_cpuid_look_like_an_xapic)
 	struct hvcpu *vcpu = hvm_add_vcpu(vm, 0, guest_registers);
 	struct hospes_cpuid *cpuid = hospes_cpuid_dup(hospes_host_cpuid());
 
-	/* The VMM asks for the TSC-deadline timer, which is all software. */
+	/* The VMM asks for the TSC-deadline timer and ARAT, all software. */
 	hospes_cpuid_find(cpuid, 1, 0)->ecx |= 1u << 24;
+	ASSERT_NE(NULL, hospes_cpuid_find(cpuid, 6, 0));
+	hospes_cpuid_find(cpuid, 6, 0)->eax |= 1u << 2;
 	hvcpu_set_cpuid(vcpu, cpuid);
 	free(cpuid);
 	ASSERT_GUEST_DONE(vcpu);

@@ -13,6 +13,7 @@ enum { EAX, EBX, ECX, EDX };
 
 #define X86_APIC_BIT		BIT(9)	/* leaf 1 EDX */
 #define X86_TSC_DEADLINE_BIT	BIT(24)	/* leaf 1 ECX */
+#define X86_ARAT_BIT		BIT(2)	/* leaf 6 EAX */
 
 /*
  * Feature bits a guest may be shown, per leaf and register. Everything
@@ -71,7 +72,8 @@ static bool leaf_is_descriptive(u32 function)
 
 static bool leaf_is_filtered(u32 function)
 {
-	return function == 0x1 || function == 0x7 || function == 0x80000001 ||
+	return function == 0x1 || function == 0x6 || function == 0x7 ||
+	       function == 0x80000001 ||
 	       function == 0x80000007 || function == 0x80000008;
 }
 
@@ -112,6 +114,17 @@ static void filter_entry(struct hospes_vcpu *vcpu, struct hospes_cpuid_entry *e)
 		/* Hypervisor present; the initial APIC id is the vCPU id. */
 		e->ecx |= BIT(31);
 		e->ebx = (e->ebx & 0x00ffffff) | (vcpu->id << 24);
+		break;
+	case 0x6:
+		/*
+		 * Power management is the host's business; all a guest learns
+		 * is that the in-kernel APIC timer keeps running in deep
+		 * C-states (ARAT), so it needs no other timer beside it.
+		 */
+		e->eax = vcpu->lapic ? asked.eax & X86_ARAT_BIT : 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
 		break;
 	case 0x7:
 		/* Subleaf 0 only: no further subleaves are offered. */

@@ -30,6 +30,8 @@ int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data)
 		*data = apic_base(vcpu);
 		return 0;
 	case MSR_IA32_UCODE_REV:
+	case MSR_K8_INT_PENDING_MSG:
+		/* No microcode revision; no C1E interrupt-pending message. */
 		*data = 0;
 		return 0;
 	default:
