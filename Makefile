@@ -25,7 +25,7 @@ help:
 	@echo "make check       unit tests, lint, then the selftests in QEMU test hosts"
 	@echo "make check-host  the selftests on this machine's own kernel (real SVM)"
 	@echo "make check-vmx   the selftests in a Bochs test host (Intel VMX); slow:"
-	@echo "                 VMX_TESTS=\"module_test ...\" runs only those"
+	@echo "                 VMX_TESTS=\"module_test ...\" runs only those, \"-linux_test\" all but it"
 	@echo "make demo        boot a test host and show hospes loaded"
 	@echo "make bench       time hospes against kvm_amd, and its PV guest, in one test host boot"
 	@echo "make lint        checkpatch --strict and sparse on the module"
@@ -83,7 +83,8 @@ check: all
 check-host: all
 	scripts/check-host.sh
 
-# Bochs is slow: VMX_TESTS may name the selftest binaries to run (default all).
+# Bochs is slow: VMX_TESTS may name the selftest binaries to run (default
+# all), or with a leading "-" those to leave out: VMX_TESTS=-linux_test.
 check-vmx: all
 	scripts/check-vmx.sh $(if $(VMX_TESTS),--tests "$(VMX_TESTS)")
 

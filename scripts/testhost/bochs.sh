@@ -5,12 +5,14 @@
 # unrestricted guest) with the same initramfs as the QEMU test host
 # (mkinitramfs.sh), and run a mode in it. The Bochs twin of run.sh.
 #
-#   bochs.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS]
+#   bochs.sh [--cpu MODEL] [--smp N] [--label NAME] [--timeout SECONDS]
 #            [--tests "NAME..."] [--append ARGS] MODE
 #
 # MODE is check, demo or bench as for run.sh. --tests packs only the named
 # selftest binaries (default: all of build/selftests). --cpu is a Bochs CPU
-# model (default corei7_skylake_x; ryzen has SVM). --append adds kernel
+# model (default corei7_skylake_x; ryzen has SVM, but hangs booting Linux).
+# --smp: CPUs, default 2 as in QEMU's test host (one is about twice as fast,
+# but then no vCPU ever moves between host CPUs). --append adds kernel
 # parameters. Logs land in build/testhost/NAME/ (NAME defaults to vmx):
 # console.log (kernel log, com1 = ttyS0), tap.log (test output, com2 =
 # ttyS1), bochs.log, and times.log: the wall-clock seconds since Bochs
@@ -21,6 +23,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cpu=corei7_skylake_x
+smp=2
 label=
 timeout=3600
 tests=
@@ -28,6 +31,7 @@ append=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cpu) cpu=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
 	--label) label=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
@@ -36,7 +40,7 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-mode=${1:?usage: bochs.sh [--cpu MODEL] [--label NAME] [--timeout S] [--tests NAMES] [--append ARGS] check|demo|bench}
+mode=${1:?usage: bochs.sh [--cpu MODEL] [--smp N] [--label NAME] [--timeout S] [--tests NAMES] [--append ARGS] check|demo|bench}
 label=${label:-vmx}
 
 kver=${KVER:-$(ls /lib/modules | grep -- '-amd64$' | sort -V | tail -n 1)}
@@ -86,12 +90,13 @@ rm -rf "$out/iso"
 # The debugger compiled into Debian's bochs-bin stops before the first
 # instruction: -rc feeds it "continue"; at the end of stdin it quits.
 echo c >"$out/debugger.rc"
-export HOSPES_BX_OUT=$out HOSPES_BX_CPU=$cpu HOSPES_BX_MEGS=${HOSPES_BX_MEGS:-2048}
+export HOSPES_BX_OUT=$out HOSPES_BX_CPU=$cpu HOSPES_BX_CPUS=$smp HOSPES_BX_MEGS=${HOSPES_BX_MEGS:-2048}
 t0=${EPOCHREALTIME/[.,]/}
 timeout -k 10 "$timeout" bochs-bin -q -f "$top/scripts/testhost/bochsrc" \
 	-rc "$out/debugger.rc" </dev/null >"$out/bochs.stdout" 2>&1 &
 bx=$!
-# Without job control a background job ignores SIGINT: pass ^C on.
+# Without job control a background job ignores SIGINT: pass ^C (and a
+# TERM, which interrupts wait) on.
 trap 'kill "$bx" 2>/dev/null; exit 130' INT TERM
 
 # Stamp the progress lines of the test output as they arrive, until Bochs ends.
@@ -103,11 +108,13 @@ while IFS= read -r line; do
 		printf '%d.%d %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$line"
 		;;
 	esac
-done >"$out/times.log"
+done >"$out/times.log" &
+stamps=$!
 
 set +e
 wait "$bx"
 rc=$?
+wait "$stamps"
 set -e
 trap - INT TERM
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then
