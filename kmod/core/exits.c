@@ -49,6 +49,22 @@ int hospes_exit_internal_error(struct hospes_vcpu *vcpu, u32 suberror,
 	return 0;
 }
 
+/*
+ * The guest can take an interrupt now (the backend has closed its
+ * window): tell userspace if it asked and has nothing queued, else go on
+ * and let the run loop inject what is pending.
+ */
+int hospes_exit_irq_window(struct hospes_vcpu *vcpu)
+{
+	vcpu->stats.irq_window_exits++;
+	if (vcpu->run->request_interrupt_window &&
+	    READ_ONCE(vcpu->pending_irq) < 0) {
+		vcpu->run->exit_reason = HOSPES_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	return 1;
+}
+
 int hospes_exit_ud(struct hospes_vcpu *vcpu)
 {
 	hospes_ops->inject_exception(vcpu, X86_UD_VECTOR, false, 0);

@@ -46,15 +46,9 @@ static int exit_vintr(struct hospes_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
-	vcpu->stats.irq_window_exits++;
 	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
 	svm_clear_intercept(c, INTERCEPT_VINTR);
-	if (vcpu->run->request_interrupt_window &&
-	    READ_ONCE(vcpu->pending_irq) < 0) {
-		vcpu->run->exit_reason = HOSPES_EXIT_IRQ_WINDOW_OPEN;
-		return 0;
-	}
-	return 1;
+	return hospes_exit_irq_window(vcpu);
 }
 
 /* Instructions hospes does not offer the guest raise #UD, as without SVM. */

@@ -58,14 +58,8 @@ static int exit_exception_nmi(struct hospes_vcpu *vcpu)
 
 static int exit_irq_window(struct hospes_vcpu *vcpu)
 {
-	vcpu->stats.irq_window_exits++;
 	to_vmx(vcpu)->cpu_based &= ~CPU_BASED_INTR_WINDOW_EXITING;
-	if (vcpu->run->request_interrupt_window &&
-	    READ_ONCE(vcpu->pending_irq) < 0) {
-		vcpu->run->exit_reason = HOSPES_EXIT_IRQ_WINDOW_OPEN;
-		return 0;
-	}
-	return 1;
+	return hospes_exit_irq_window(vcpu);
 }
 
 /* Instructions hospes does not offer the guest raise #UD, as without VMX. */
