@@ -4,9 +4,10 @@
 # Boot one test host (QEMU TCG, emulated AMD SVM + NPT) with the built tree
 # packed into an initramfs, and run a mode in it.
 #
-#   run.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS] MODE
+#   run.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS]
+#          [--selftests "NAME..."] MODE
 #
-# MODE is check (run every selftest) or demo. Logs land in
+# MODE is check (run every selftest, or only those --selftests names) or demo. Logs land in
 # build/testhost/NAME/: console.log (kernel log) and tap.log (test output).
 # The exit status is QEMU's, or 124 on a timeout; judging the logs is
 # left to scripts/testhost/judge.sh.
@@ -16,11 +17,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cpu=max
 label=
 timeout=600
+selftests=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cpu) cpu=$2; shift 2 ;;
 	--label) label=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--selftests) selftests=$2; shift 2 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -37,7 +40,8 @@ command -v qemu-system-x86_64 >/dev/null ||
 out=$top/build/testhost/$label
 rm -rf "$out"
 mkdir -p "$out"
-"$top/scripts/testhost/mkinitramfs.sh" "$out/initramfs.cpio.gz"
+"$top/scripts/testhost/mkinitramfs.sh" ${selftests:+--selftests "$selftests"} \
+	"$out/initramfs.cpio.gz"
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
