@@ -175,10 +175,10 @@ static void report_done(struct job *j, const struct outgoing_result *r)
 	double total = r->total_ns / 1e9;
 
 	if (j->opts.live)
-		say(j->conn, "ok migrated in %.0f ms: %.1f MiB sent in %u rounds (%.1f MiB/s), downtime %.1f ms (measured by the target)%s",
+		say(j->conn, "ok migrated in %.0f ms: %.1f MiB sent in %u rounds (%.1f MiB/s), downtime %.1f ms (pause here to the target's answer; %.1f ms by the target's clock)%s",
 		    total * 1000, r->bytes / (double)MIB, r->rounds,
 		    r->bytes / (double)MIB / (total ? total : 1),
-		    r->downtime_us / 1000.0,
+		    r->answer_us / 1000.0, r->downtime_us / 1000.0,
 		    r->guest_suspended ? ", guest suspended itself" : "");
 	else
 		say(j->conn, "ok saved %.1f MiB in %.0f ms%s",

@@ -132,7 +132,7 @@ static int confirm(void *arg)
 		fprintf(stderr, "hospes: the source cannot hear that the guest runs here: stopping this copy\n");
 		return -1;
 	}
-	fprintf(stderr, "hospes: migration complete: downtime %.1f ms (source pause to resume here)\n",
+	fprintf(stderr, "hospes: migration complete: downtime %.1f ms (source pause to resume here, by the two hosts' clocks)\n",
 		us / 1000.0);
 	return 0;
 }

@@ -52,6 +52,7 @@ struct xfer {
 	struct saved_state state;	/* read once the guest is paused */
 	bool timers_held;
 	uint64_t pause_realtime_ns;
+	uint64_t pause_ns;		/* monotonic, for the downtime seen here */
 	char *err;
 	size_t errlen;
 };
@@ -253,6 +254,7 @@ static int quiesce(struct xfer *x)
 	if (machine_pause(x->m))
 		return fail(x, "the guest stopped");
 	x->pause_realtime_ns = realtime_ns();
+	x->pause_ns = monotonic_ns();
 	return 0;
 }
 
@@ -326,6 +328,7 @@ static int conclude(struct xfer *x)
 	if (sscanf(line, "running downtime_us=%llu", &us) != 1)
 		return fail(x, "the target refused: %s", line);
 	x->res->downtime_us = us;
+	x->res->answer_us = (monotonic_ns() - x->pause_ns) / 1000;
 	return 0;
 }
 

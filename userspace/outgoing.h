@@ -34,6 +34,13 @@ struct outgoing_result {
 	uint64_t total_ns;		/* start to end (live: the peer's answer) */
 	unsigned int rounds;		/* passes over memory, the first included */
 	uint64_t downtime_us;		/* live: as the peer measured it */
+	/*
+	 * Live: pause here to the peer's word that the guest runs there, by
+	 * this host's clock alone: the downtime plus the word's trip. The
+	 * peer's figure takes its clock against ours, so means little
+	 * between hosts whose clocks are not in step.
+	 */
+	uint64_t answer_us;
 	bool guest_suspended;		/* the guest called SUSPEND first */
 	uint64_t ram_hash;		/* verify: at the pause */
 };
