@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Pack the test host's initramfs: static busybox, the init script, the
-# module, every built selftest binary, and the bench with its kvm modules.
+# module, every built selftest binary, the bench with its kvm modules, and
+# the cross-host migration script with its NIC driver.
 #
 #   mkinitramfs.sh [--selftests "NAME..."] OUTPUT.cpio.gz
 #
@@ -64,10 +65,21 @@ with_deps() {
 		modinfo -k "$kver" -n "$m"
 	done
 }
-for f in $(with_deps kvm kvm-amd | sort -u); do
-	rel=${f#"$moddir"/}
-	mkdir -p "$root$moddir/${rel%/*}"
-	cp "$f" "$root$moddir/$rel"
-	grep "^$rel:" "$moddir/modules.dep" >>"$root$moddir/modules.dep"
-done
+# Pack modules and what they need; one already packed is left as it is.
+pack_modules() {
+	local f rel
+	for f in $(with_deps "$@" | sort -u); do
+		rel=${f#"$moddir"/}
+		[ -e "$root$moddir/$rel" ] && continue
+		mkdir -p "$root$moddir/${rel%/*}"
+		cp "$f" "$root$moddir/$rel"
+		grep "^$rel:" "$moddir/modules.dep" >>"$root$moddir/modules.dep"
+	done
+}
+pack_modules kvm kvm-amd
+
+# The cross-host migration (hospes.mode=xhost-*, scripts/testhost/crosshost.sh):
+# its script, and the virtio-net NIC of the wire between the two test hosts.
+cp "$top/scripts/testhost/xhost.sh" "$root/hospes/"
+pack_modules virtio_pci virtio_net
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$output"

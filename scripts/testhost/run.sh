@@ -5,10 +5,14 @@
 # packed into an initramfs, and run a mode in it.
 #
 #   run.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS]
-#          [--selftests "NAME..."] MODE
+#          [--selftests "NAME..."] [--initramfs FILE] [--append ARGS]
+#          [--qemu ARGS] MODE
 #
 # MODE is check (run every selftest, or only those --selftests names) or demo. Logs land in
 # build/testhost/NAME/: console.log (kernel log) and tap.log (test output).
+# --initramfs boots FILE rather than packing one; --append adds to the kernel
+# command line and --qemu adds QEMU options (split at spaces): this is how
+# scripts/testhost/crosshost.sh joins two test hosts with a network.
 # The exit status is QEMU's, or 124 on a timeout; judging the logs is
 # left to scripts/testhost/judge.sh.
 set -eu
@@ -18,12 +22,18 @@ cpu=max
 label=
 timeout=600
 selftests=
+initramfs=
+append=
+qemu_args=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cpu) cpu=$2; shift 2 ;;
 	--label) label=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--selftests) selftests=$2; shift 2 ;;
+	--initramfs) initramfs=$2; shift 2 ;;
+	--append) append=" $2"; shift 2 ;;
+	--qemu) qemu_args=$2; shift 2 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -40,16 +50,19 @@ command -v qemu-system-x86_64 >/dev/null ||
 out=$top/build/testhost/$label
 rm -rf "$out"
 mkdir -p "$out"
-"$top/scripts/testhost/mkinitramfs.sh" ${selftests:+--selftests "$selftests"} \
-	"$out/initramfs.cpio.gz"
+if [ -z "$initramfs" ]; then
+	initramfs=$out/initramfs.cpio.gz
+	"$top/scripts/testhost/mkinitramfs.sh" ${selftests:+--selftests "$selftests"} \
+		"$initramfs"
+fi
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -cpu "$cpu" -smp 2 -m 2G \
 	-nodefaults -display none -no-reboot \
-	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 hospes.mode=$mode" \
-	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	-kernel "$kernel" -initrd "$initramfs" \
+	-append "console=ttyS0 panic=-1 hospes.mode=$mode$append" \
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" $qemu_args \
 	</dev/null >"$out/qemu.log" 2>&1
 rc=$?
 set -e
