@@ -84,6 +84,9 @@ static int target_spoke(struct xfer *x)
 
 static int write_failed(struct xfer *x)
 {
+	/* Its process, ending, shut the connection down: not the target. */
+	if (machine_stopping(x->m))
+		return fail(x, "the guest stopped");
 	if (target_spoke(x))
 		return -1;
 	return fail(x, "cannot send the stream: %s", strerror(x->w->error));
