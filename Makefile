@@ -24,6 +24,7 @@ help:
 	@echo "make             build kmod/hospes.ko, userspace and selftests"
 	@echo "make check       unit tests, lint, then the selftests in QEMU test hosts"
 	@echo "make check-host  the selftests on this machine's own kernel (real SVM)"
+	@echo "make check-xhost live migration between two test hosts on a virtual wire"
 	@echo "make check-vmx   the selftests in a Bochs test host (Intel VMX); slow:"
 	@echo "                 VMX_TESTS=\"module_test ...\" runs only those, \"-linux_test\" all but it"
 	@echo "make demo        boot a test host and show hospes loaded"
@@ -82,6 +83,12 @@ check: all
 
 check-host: all
 	scripts/check-host.sh
+
+# Two test hosts joined by -netdev socket: a live migration from one to
+# the other (scripts/testhost/crosshost.sh). Also the last step of check.
+.PHONY: check-xhost
+check-xhost: all
+	scripts/testhost/crosshost.sh
 
 # Bochs is slow: VMX_TESTS may name the selftest binaries to run (default
 # all), or with a leading "-" those to leave out: VMX_TESTS=-linux_test.

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make check: host unit tests, lint, then every selftest in two test hosts
-# (5-level and 4-level host paging). Ends with "N passed, N failed".
+# (5-level and 4-level host paging), then a live migration between two test
+# hosts (scripts/testhost/crosshost.sh). Ends with "N passed, N failed".
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +61,15 @@ for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
 		echo "   logs: build/testhost/$1/{tap,console}.log"
 	fi
 done
+
+step "two test hosts on one wire: live migration from one to the other"
+mkdir -p build/testhost
+scripts/testhost/crosshost.sh --timeout "${HOSPES_TIMEOUT:-900}" >build/testhost/xhost.log 2>&1
+grep -E '^(FAIL|# )' build/testhost/xhost.log
+tally xhost <build/testhost/xhost.log
+if grep -q '^FAIL' build/testhost/xhost.log; then
+	echo "   logs: build/testhost/xhost.log, build/testhost/xhost-{src,dst}/{tap,console}.log"
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

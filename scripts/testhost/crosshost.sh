@@ -24,7 +24,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 label=xhost
 timeout=600
-grace=120
+grace=300
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--label) label=$2; shift 2 ;;
@@ -41,8 +41,12 @@ mkdir -p "$out"
 declare -A pid
 # Stop a test host: run.sh, timeout and QEMU are one process group.
 stop() {
+	local i
 	kill -TERM -- "-${pid[$1]}" 2>/dev/null
-	sleep 5
+	for i in $(seq 10); do
+		kill -0 "${pid[$1]}" 2>/dev/null || break
+		sleep 0.5
+	done
 	kill -KILL -- "-${pid[$1]}" 2>/dev/null
 	wait "${pid[$1]}" 2>/dev/null
 }

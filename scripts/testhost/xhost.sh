@@ -18,6 +18,8 @@
 #        RAM hash at the source's pause and at the target before it
 #        resumes, the source's hospes ending 0, memtouch going on at the
 #        target with all its page checks passing, ending 0;
+#  plain the same with a second memtouch guest, without --verify (which
+#        adds the hashing of all RAM on both sides to the downtime);
 #  count counter, whose numbers must go on at the target without a gap.
 #
 # For each step the target starts its `hospes run --incoming`, then says
@@ -35,8 +37,8 @@ self=$(arg ip)
 peer=$(arg peer)
 ctl_port=4400		# "ready STEP" from the target
 guest=/hospes/pvguest.elf
-memtouch="memtouch mib=64 rate_mib_s=4 seconds=45"
-counter="counter period_ms=100 count=300"
+memtouch="memtouch mib=32 rate_mib_s=2 seconds=60"
+counter="counter period_ms=100 count=150"
 export HOSPES_RUNTIME_DIR=/tmp/hospes
 logs=/tmp/xhost
 mkdir -p "$logs"
@@ -54,15 +56,28 @@ result() {
 	fi
 }
 
+# Bounds are in seconds of the clock, not in tries: a loaded machine makes
+# each try slow. deadline SECONDS sets $end; expired says if it is past.
+deadline() {
+	local up rest
+	read -r up rest </proc/uptime
+	end=$((${up%.*} + $1))
+}
+
+expired() {
+	local up rest
+	read -r up rest </proc/uptime
+	[ "${up%.*}" -ge "$end" ]
+}
+
 # wait_for FILE FROM STRING SECONDS: STRING in FILE past byte FROM in time.
 wait_for() {
-	local i=0
-	while [ $i -lt $(($4 * 5)) ]; do
-		tail -c +$(($2 + 1)) "$1" 2>/dev/null | grep -qF -- "$3" && return 0
+	local end
+	deadline "$4"
+	until tail -c +$(($2 + 1)) "$1" 2>/dev/null | grep -qF -- "$3"; do
+		expired && return 1
 		usleep 200000
-		i=$((i + 1))
 	done
-	return 1
 }
 
 size() {
@@ -76,16 +91,16 @@ alive() {
 
 # finish PID SECONDS: its exit status in $status, or "killed" after SECONDS.
 finish() {
-	local i=0
+	local end
+	deadline "$2"
 	while alive "$1"; do
-		if [ $i -ge $(($2 * 5)) ]; then
+		if expired; then
 			kill -KILL "$1"
-			wait "$1"
+			wait "$1" 2>/dev/null
 			status=killed
 			return 1
 		fi
 		usleep 200000
-		i=$((i + 1))
 	done
 	wait "$1"
 	status=$?
@@ -105,14 +120,12 @@ announce() {
 
 # Source: wait (up to 180 s) until the target says STEP is ready.
 await() {
-	local i=0
-	while [ $i -lt 360 ]; do
-		[ "$(timeout 5 nc "$peer" $ctl_port </dev/null 2>/dev/null)" = "ready $1" ] &&
-			return 0
+	local end
+	deadline 180
+	until [ "$(timeout 5 nc "$peer" $ctl_port </dev/null 2>/dev/null)" = "ready $1" ]; do
+		expired && return 1
 		usleep 500000
-		i=$((i + 1))
 	done
-	return 1
 }
 
 # eth0 on the wire, and the peer answering (it may boot later).
@@ -142,36 +155,37 @@ incoming() {
 		announce "$1"
 }
 
-# Target: the counter's first number here and its end.
-dst_count() {
-	local from
-	if ! incoming count 4446 ct; then
-		result 1 "count: the target listens and the source connects"
-		return
+# Target: guest NAME arriving for STEP on PORT, $pid its hospes; then it
+# must print STRING here.
+arrive() {
+	if ! incoming "$1" "$2" "$3"; then
+		result 1 "$1: the target listens and the source connects"
+		return 1
 	fi
-	wait_for "$logs/count.log" 0 "migration complete: downtime" 120
-	result $? "count: the counter guest arrives"
-	from=$(size "$logs/count.log")
-	wait_for "$logs/count.log" 0 "counter: resumed after restore (SUSPEND returned 1)" 30
-	result $? "count: the counter hears SUSPEND return 1 here"
-	wait_for "$logs/count.log" "$from" "counter 299 t=" 120
-	result $? "count: the counter counts on here to its last number"
-	echo "# xhost-counter dst-first $(sed -n 's/^counter \([0-9]*\) t=.*/\1/p' \
-		"$logs/count.log" | head -n 1)"
-	finish $pid 60
-	result $? "count: the guest ends here with status 0 (status $status)"
-	show "target: counter" "$logs/count.log"
+	wait_for "$logs/$1.log" 0 "migration complete: downtime" 240
+	result $? "$1: the guest runs here: $(grep -m1 'migration complete' "$logs/$1.log")" ||
+		return 1
+	wait_for "$logs/$1.log" 0 "$4" 30
+	result $? "$1: the guest goes on here: $4"
+}
+
+# Target: the memtouch of STEP (hospes PID) ends with its page checks passed.
+memtouch_ends() {
+	wait_for "$logs/$1.log" 0 "errors=0: PASS" 120
+	result $? "$1: memtouch ends here with every page check passed"
+	finish "$2" 60
+	result $? "$1: the guest ends here with status 0 (status $status)"
 }
 
 dst() {
-	local live mark
+	local live= plain=
 	# cut: killed once 16 MiB of the stream are in.
 	if incoming cut 4444 cut; then
-		local i=0 got=0
-		while alive $pid && [ $i -lt 600 ] && [ "$got" -lt $((16 << 20)) ]; do
+		local end got=0
+		deadline 120
+		while alive $pid && ! expired && [ "$got" -lt $((16 << 20)) ]; do
 			got=$(sed -n 's/^rchar: //p' "/proc/$pid/io")
 			usleep 200000
-			i=$((i + 1))
 		done
 		kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
@@ -180,39 +194,67 @@ dst() {
 	else
 		result 1 "cut: the target listens and the source connects"
 	fi
+	show "target: cut" "$logs/cut.log"
 
-	# live
-	if incoming live 4445 vm; then
+	if arrive live 4445 vm "memtouch: t="; then
 		live=$pid
-		wait_for "$logs/live.log" 0 "migration complete: downtime" 300
-		result $? "live: the guest runs here: $(grep -m1 'migration complete' "$logs/live.log")"
-		mark=$(size "$logs/live.log")
 		echo "# xhost-ram-hash dst $(sed -n "s/.*guest RAM hash \([0-9a-f]*\), as at the source's pause.*/\1/p" \
 			"$logs/live.log")"
 		grep -q "guest RAM hash [0-9a-f]*, as at the source's pause" "$logs/live.log"
 		result $? "live: guest RAM here hashes as at the source's pause"
-		wait_for "$logs/live.log" "$mark" "memtouch: t=" 30
-		result $? "live: memtouch goes on here"
-		dst_count
-		wait_for "$logs/live.log" "$mark" "errors=0: PASS" 120
-		result $? "live: memtouch ends here with every page check passed"
-		finish $live 60
-		result $? "live: the guest ends here with status 0 (status $status)"
-	else
-		result 1 "live: the target listens and the source connects"
 	fi
-	show "target: cut" "$logs/cut.log"
+	arrive plain 4446 vm2 "memtouch: t=" && plain=$pid
+	if arrive count 4447 ct "counter: resumed after restore (SUSPEND returned 1)"; then
+		wait_for "$logs/count.log" 0 "counter 149 t=" 120
+		result $? "count: the counter counts on here to its last number"
+		echo "# xhost-counter dst-first $(sed -n 's/^counter \([0-9]*\) t=.*/\1/p' \
+			"$logs/count.log" | head -n 1)"
+		finish $pid 60
+		result $? "count: the guest ends here with status 0 (status $status)"
+	fi
+	show "target: count" "$logs/count.log"
+	[ -n "$live" ] && memtouch_ends live $live
 	show "target: live" "$logs/live.log"
+	[ -n "$plain" ] && memtouch_ends plain $plain
+	show "target: plain" "$logs/plain.log"
+}
+
+# Source: start guest NAME with MEMORY and CMDLINE, $vm its hospes; it
+# must print STRING within a minute.
+guest() {
+	hospes run --name "$1" --memory "$2" --cmdline "$3" $guest \
+		>"$logs/$1.log" 2>&1 &
+	vm=$!
+	wait_for "$logs/$1.log" 0 "$4" 60
+	result $? "$1: a $2 guest runs here: $3"
+}
+
+# Source: migrate the guest NAME (hospes $vm) for STEP to PORT, with OPTION
+# if any; its hospes here must then end, status 0.
+send() {
+	local rc line
+	if ! await "$1"; then
+		result 1 "$1: the target announces itself"
+		finish $vm 120
+		return 1
+	fi
+	hospes migrate $4 "$3" "tcp:$peer:$2" >"$logs/$1.log" 2>&1
+	rc=$?
+	line=$(grep -m1 '^migrated in' "$logs/$1.log")
+	result $rc "$1: migrate $4: ${line:-status $rc: $(tail -n 1 "$logs/$1.log")}"
+	echo "# xhost-report $1: $line"
+	if [ $rc != 0 ]; then
+		finish $vm 120
+		return 1
+	fi
+	finish $vm 30
+	result $? "$1: hospes here ends with status 0 once the target runs the guest (status $status)"
 }
 
 src() {
-	local vm rc mark line
+	local vm rc mark
 	# cut
-	hospes run --name vm --memory 256M --cmdline "$memtouch" $guest \
-		>"$logs/vm.log" 2>&1 &
-	vm=$!
-	wait_for "$logs/vm.log" 0 "memtouch: t=1s" 60
-	result $? "memtouch runs here in a 256 MiB guest ($memtouch)"
+	guest vm 256M "$memtouch" "memtouch: t=1s"
 	if await cut; then
 		hospes migrate vm "tcp:$peer:4444" >"$logs/cut.log" 2>&1
 		rc=$?
@@ -225,49 +267,26 @@ src() {
 		result 1 "cut: the target announces itself"
 	fi
 
-	# live
-	if await live; then
-		hospes migrate --verify vm "tcp:$peer:4445" >"$logs/live.log" 2>&1
-		rc=$?
-		line=$(grep -m1 '^migrated in' "$logs/live.log")
-		result $rc "live: migrate --verify: ${line:-status $rc}"
-		echo "# xhost-report $line"
+	if send live 4445 vm --verify; then
 		echo "# xhost-ram-hash src $(sed -n 's/.*guest RAM hash at the pause: \([0-9a-f]*\).*/\1/p' \
 			"$logs/live.log")"
 		grep -q "guest RAM hash at the pause: [0-9a-f]" "$logs/live.log"
 		result $? "live: the source reports the RAM hash at its pause"
-		finish $vm 30
-		result $? "live: hospes here ends with status 0 once the target runs the guest (status $status)"
-	else
-		result 1 "live: the target announces itself"
-		finish $vm 120
 	fi
-	show "source: memtouch" "$logs/vm.log"
-	show "source: migrate (cut)" "$logs/cut.log"
-	show "source: migrate --verify" "$logs/live.log"
 
-	# count
-	hospes run --name ct --memory 64M --cmdline "$counter" $guest \
-		>"$logs/ct.log" 2>&1 &
-	vm=$!
-	wait_for "$logs/ct.log" 0 "counter 10 t=" 60
-	result $? "count: the counter runs here"
-	if await count; then
-		hospes migrate ct "tcp:$peer:4446" >"$logs/count.log" 2>&1
-		rc=$?
-		result $rc "count: migrate: $(tail -n 1 "$logs/count.log")"
+	guest vm2 256M "$memtouch" "memtouch: t=1s"
+	send plain 4446 vm2
+
+	guest ct 64M "$counter" "counter 10 t="
+	if send count 4447 ct; then
 		grep -q "counter: suspend requested" "$logs/ct.log"
 		result $? "count: the counter was asked to suspend here"
 		echo "# xhost-counter src-last $(sed -n 's/^counter \([0-9]*\) t=.*/\1/p' \
 			"$logs/ct.log" | tail -n 1)"
-		finish $vm 30
-		result $? "count: hospes here ends with status 0 (status $status)"
-	else
-		result 1 "count: the target announces itself"
-		finish $vm 60
 	fi
-	show "source: counter" "$logs/ct.log"
-	show "source: migrate (count)" "$logs/count.log"
+	for log in vm cut live vm2 plain ct count; do
+		show "source: $log" "$logs/$log.log"
+	done
 }
 
 if net_up; then
