@@ -36,6 +36,8 @@ done
 out=$top/build/testhost
 initramfs=$out/$label.cpio.gz
 mkdir -p "$out"
+# One initramfs for both. The xhost modes run no selftest: naming one keeps
+# out the others and the Linux guest of linux_test.
 "$top/scripts/testhost/mkinitramfs.sh" --selftests migrate_test "$initramfs" || exit 2
 
 declare -A pid

@@ -109,6 +109,7 @@ finish() {
 
 # show NAME FILE: a log as TAP comments.
 show() {
+	[ -e "$2" ] || return
 	echo "# --- $1"
 	sed 's/^/#   /' "$2"
 }
@@ -130,19 +131,18 @@ await() {
 
 # eth0 on the wire, and the peer answering (it may boot later).
 net_up() {
-	local i=0
+	local end
 	modprobe virtio_pci && modprobe virtio_net || return 1
+	deadline 10
 	while [ ! -e /sys/class/net/eth0 ]; do
-		[ $i -ge 50 ] && return 1
+		expired && return 1
 		usleep 200000
-		i=$((i + 1))
 	done
 	ip addr add "$self/24" dev eth0 && ip link set eth0 up || return 1
-	i=0
+	deadline 120
 	until ping -c 1 -W 1 "$peer" >/dev/null 2>&1; do
-		[ $i -ge 120 ] && return 1
+		expired && return 1
 		sleep 1
-		i=$((i + 1))
 	done
 	echo "# xhost-net eth0 $self, peer $peer: $(ping -c 3 "$peer" | tail -n 1)"
 }
@@ -241,7 +241,7 @@ send() {
 	hospes migrate $4 "$3" "tcp:$peer:$2" >"$logs/$1.log" 2>&1
 	rc=$?
 	line=$(grep -m1 '^migrated in' "$logs/$1.log")
-	result $rc "$1: migrate $4: ${line:-status $rc: $(tail -n 1 "$logs/$1.log")}"
+	result $rc "$1: migrate${4:+ $4}: ${line:-status $rc: $(tail -n 1 "$logs/$1.log")}"
 	echo "# xhost-report $1: $line"
 	if [ $rc != 0 ]; then
 		finish $vm 120
