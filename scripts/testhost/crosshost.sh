@@ -17,8 +17,8 @@
 #
 # The wire's port is picked at random and tried again if taken, so that
 # runs from other trees on the machine do not meet. Each QEMU has the
-# timeout; once one test host has ended, the other has GRACE seconds
-# before it is stopped too.
+# timeout; once one test host has ended, the other has 300 s more before
+# it is stopped too, or none if the first one failed.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -110,9 +110,15 @@ fi
 boot src "connect=127.0.0.1:$port"
 echo "crosshost: the wire is 127.0.0.1:$port; logs in build/testhost/$label-{src,dst}"
 
-# Both run; once one has ended, the other has the grace period.
+# Both run. Once one has ended, the other has the grace period to finish
+# its own checks; none if the first failed (QEMU's status not 0: it
+# crashed or timed out).
 while kill -0 "${pid[src]}" 2>/dev/null && kill -0 "${pid[dst]}" 2>/dev/null; do
 	sleep 1
+done
+for role in src dst; do
+	kill -0 "${pid[$role]}" 2>/dev/null && continue
+	[ "$(cat "$out/$label-$role/qemu.rc" 2>/dev/null)" = 0 ] || grace=0
 done
 for i in $(seq "$grace"); do
 	kill -0 "${pid[src]}" 2>/dev/null || kill -0 "${pid[dst]}" 2>/dev/null || break
@@ -120,7 +126,11 @@ for i in $(seq "$grace"); do
 done
 for role in src dst; do
 	if kill -0 "${pid[$role]}" 2>/dev/null; then
-		echo "crosshost: the $role test host outlived its peer by $grace s: stopping it" >&2
+		if [ "$grace" = 0 ]; then
+			echo "crosshost: the $role test host's peer failed: stopping it" >&2
+		else
+			echo "crosshost: the $role test host still ran $grace s after its peer ended: stopping it" >&2
+		fi
 		stop "$role"
 		echo "stopped" >"$out/$label-$role/qemu.rc"
 	fi
