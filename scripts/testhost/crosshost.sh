@@ -43,16 +43,22 @@ mkdir -p "$out"
 declare -A pid
 # Stop a test host: run.sh, timeout and QEMU are one process group.
 stop() {
-	local i
+	local _
 	kill -TERM -- "-${pid[$1]}" 2>/dev/null
-	for i in $(seq 10); do
+	for _ in $(seq 10); do
 		kill -0 "${pid[$1]}" 2>/dev/null || break
 		sleep 0.5
 	done
 	kill -KILL -- "-${pid[$1]}" 2>/dev/null
 	wait "${pid[$1]}" 2>/dev/null
 }
-trap 'for r in "${!pid[@]}"; do stop "$r"; done' EXIT
+stop_all() {
+	local r
+	for r in "${!pid[@]}"; do
+		stop "$r"
+	done
+}
+trap stop_all EXIT
 
 # Boot ROLE (src or dst) with its end of the wire (-netdev socket options).
 boot() {
@@ -84,10 +90,10 @@ listening() {
 # The target first, listening; a port someone else took fails its QEMU at
 # once: then another port.
 port=
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	p=$((20000 + (RANDOM * 32768 + RANDOM + $$) % 40000))
 	boot dst "listen=127.0.0.1:$p"
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		qpid=$(cat "$out/$label-dst/qemu.pid" 2>/dev/null)
 		[ -n "$qpid" ] && listening "$p" "$qpid" && { port=$p; break; }
 		kill -0 "${pid[dst]}" 2>/dev/null || break
@@ -120,7 +126,7 @@ for role in src dst; do
 	kill -0 "${pid[$role]}" 2>/dev/null && continue
 	[ "$(cat "$out/$label-$role/qemu.rc" 2>/dev/null)" = 0 ] || grace=0
 done
-for i in $(seq "$grace"); do
+for _ in $(seq "$grace"); do
 	kill -0 "${pid[src]}" 2>/dev/null || kill -0 "${pid[dst]}" 2>/dev/null || break
 	sleep 1
 done

@@ -30,16 +30,17 @@ skipped=0
 for dir in "$src" "$dst"; do
 	verdict=$("$(dirname "$0")/judge.sh" "$dir")
 	grep '^FAIL' <<<"$verdict"
-	set -- $(tail -n 1 <<<"$verdict" |
+	counts=$(tail -n 1 <<<"$verdict" |
 		sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p')
-	if [ $# -ne 3 ]; then
+	if [ -z "$counts" ]; then
 		echo "FAIL $label: no verdict on $dir"
 		failed=$((failed + 1))
 		continue
 	fi
-	passed=$((passed + $1))
-	failed=$((failed + $2))
-	skipped=$((skipped + $3))
+	read -r p f s <<<"$counts"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
 done
 
 # fact DIR KEY...: the value after "# xhost-KEY..." in DIR's tap.log.

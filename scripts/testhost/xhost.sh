@@ -178,7 +178,7 @@ memtouch_ends() {
 }
 
 dst() {
-	local live= plain=
+	local live='' plain=''
 	# cut: killed once 16 MiB of the stream are in.
 	if incoming cut 4444 cut; then
 		local end got=0
