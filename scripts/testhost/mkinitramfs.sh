@@ -64,7 +64,8 @@ with_deps() {
 		modinfo -k "$kver" -n "$m"
 	done
 }
-for f in $(with_deps kvm kvm-amd | sort -u); do
+# tun too: linux_test gives its guest a tap (modprobe'd by init).
+for f in $(with_deps kvm kvm-amd tun | sort -u); do
 	rel=${f#"$moddir"/}
 	mkdir -p "$root$moddir/${rel%/*}"
 	cp "$f" "$root$moddir/$rel"

@@ -57,6 +57,8 @@ bool virtq_valid(const struct virtq *q, const struct guest_mem *mem);
  * then broken until the driver resets it.
  */
 int virtq_pop(struct virtq *q, struct guest_mem *mem, struct virtq_chain *c);
+/* Give back the chain virtq_pop() took last, unused: it comes again. */
+void virtq_unpop(struct virtq *q);
 /* Is there a chain for virtq_pop() to take? */
 bool virtq_has_avail(const struct virtq *q, const struct guest_mem *mem);
 /* Give a chain back with written bytes in its writable buffers. */
@@ -69,6 +71,12 @@ size_t virtq_chain_read(const struct virtq_chain *c, size_t offset,
 /* Copy buf into the chain's writable bytes from offset on: bytes copied. */
 size_t virtq_chain_write(const struct virtq_chain *c, size_t offset,
 			 const void *buf, size_t len);
+/*
+ * The len bytes of iov[0..n) that follow the first skip ones, as iovecs
+ * in out (n of them at most): how many there are.
+ */
+unsigned int virtq_iov_slice(const struct iovec *iov, unsigned int n,
+			     size_t skip, size_t len, struct iovec *out);
 
 /* ---- the MMIO transport --------------------------------------------- */
 
@@ -85,6 +93,11 @@ struct virtio_ops {
 	void (*notify)(struct virtio_mmio *t, unsigned int q);
 	/* The driver reset the device: forget requests in flight. */
 	void (*reset)(struct virtio_mmio *t);
+	/*
+	 * Optional: end the device's own threads, which take its lock,
+	 * before the lock goes away; then destroy.
+	 */
+	void (*stop)(struct virtio_mmio *t);
 	void (*destroy)(struct virtio_mmio *t);	/* frees the device */
 };
 
@@ -99,6 +112,7 @@ struct virtio_mmio {
 	uint32_t device_features_sel, driver_features_sel, queue_sel;
 	uint64_t driver_features;
 	uint32_t interrupt_status;
+	uint32_t config_generation;
 	bool irq_level;			/* what the pin is driven to */
 	struct virtq queues[VIRTIO_MAX_QUEUES];
 };
@@ -112,6 +126,8 @@ int virtio_mmio_attach(struct virtio_mmio *t, struct machine *m,
 		       uint64_t base, unsigned int gsi);
 /* The device used buffers of a queue: tell the driver. */
 void virtio_mmio_used(struct virtio_mmio *t);
+/* The device changed its config space: tell the driver. */
+void virtio_mmio_config_changed(struct virtio_mmio *t);
 /* A malformed queue: stop serving until the driver resets the device. */
 void virtio_mmio_broken(struct virtio_mmio *t, const char *why);
 /* May queue q be served: set up, ready, and the device not broken? */

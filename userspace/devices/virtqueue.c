@@ -95,6 +95,11 @@ int virtq_pop(struct virtq *q, struct guest_mem *mem, struct virtq_chain *c)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *q)
+{
+	q->last_avail--;
+}
+
 bool virtq_has_avail(const struct virtq *q, const struct guest_mem *mem)
 {
 	return load16_acquire(mem, q->avail + 2) != q->last_avail;
@@ -169,4 +174,25 @@ size_t virtq_chain_write(const struct virtq_chain *c, size_t offset,
 {
 	return copy_iov(c->iov + c->nr_out, c->nr_in, offset, (void *)buf, len,
 			true);
+}
+
+unsigned int virtq_iov_slice(const struct iovec *iov, unsigned int n,
+			     size_t skip, size_t len, struct iovec *out)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n && len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		out[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
+		out[k].iov_len = l - skip < len ? l - skip : len;
+		len -= out[k].iov_len;
+		skip = 0;
+		k++;
+	}
+	return k;
 }
