@@ -429,6 +429,7 @@ int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
 	n->tap = tap;
 	snprintf(n->what, sizeof(n->what), "%s", what);
 	atomic_init(&n->stop, false);
+	n->want_kick = true;		/* the thread starts starved */
 	memcpy(n->config + CONFIG_MAC, mac, ETH_ALEN);
 	memcpy(n->config + CONFIG_STATUS, &status, sizeof(status));
 	n->t.ops = &virtio_net_ops;
