@@ -328,8 +328,12 @@ static bool transmit_one(struct virtio_net *n, struct virtq_chain *c)
 		return false;
 	iov[0] = (struct iovec){ &h, HDR_LEN };
 	k = 1 + virtq_iov_slice(c->iov, c->nr_out, HDR_LEN, frame, iov + 1);
-	/* A tap takes a frame whole or not at all; full, it drops it. */
-	return writev(n->fd, iov, k) == (ssize_t)(frame + HDR_LEN);
+	/* A tap takes a frame whole or not at all (EINVAL: a bad header). */
+	if (writev(n->fd, iov, k) >= 0)
+		return true;
+	if (errno == EBADFD || errno == EIO)
+		link_down(n, errno);
+	return false;
 }
 
 static void transmit(struct virtio_net *n)
