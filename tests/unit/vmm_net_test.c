@@ -25,6 +25,7 @@
 #include "machine.h"
 #include "snapshot.h"
 #include "tap.h"
+#include "virtio_driver.h"
 
 #include "kselftest_harness.h"
 
@@ -142,11 +143,7 @@ FIXTURE_SETUP(vnet)
 	int sv[2];
 
 	memset(&self->cfg, 0, sizeof(self->cfg));
-	machine_init(&self->m, &self->cfg);
-	self->m.mem.size = MEM;
-	self->m.mem.host = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->m.mem.host);
+	ASSERT_EQ(0, vdrv_machine(&self->m, &self->cfg, MEM));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
 	ASSERT_EQ(0, fcntl(sv[0], F_SETFL, O_NONBLOCK));
 	self->peer = sv[1];
@@ -166,12 +163,7 @@ FIXTURE_TEARDOWN(vnet)
 
 static uint32_t rd(struct _test_data_vnet *self, uint64_t reg)
 {
-	return bus_read(&self->m.bus, BUS_MMIO, BASE + reg, 4);
-}
-
-static void wr(struct _test_data_vnet *self, uint64_t reg, uint32_t v)
-{
-	bus_write(&self->m.bus, BUS_MMIO, BASE + reg, 4, v);
+	return vdrv_rd(&self->m, BASE, reg);
 }
 
 static uint8_t *at(struct _test_data_vnet *self, uint64_t gpa)
@@ -189,33 +181,21 @@ static void driver_init(struct _test_data_vnet *self, uint32_t features)
 {
 	unsigned int q;
 
-	wr(self, 0x070, 1 | 2);
-	wr(self, 0x024, 0);
-	wr(self, 0x020, features);
-	wr(self, 0x024, 1);
-	wr(self, 0x020, 1);
-	wr(self, 0x070, 1 | 2 | 8);
+	vdrv_wr(&self->m, BASE, 0x070, 1 | 2);
+	vdrv_wr(&self->m, BASE, 0x024, 0);
+	vdrv_wr(&self->m, BASE, 0x020, features);
+	vdrv_wr(&self->m, BASE, 0x024, 1);
+	vdrv_wr(&self->m, BASE, 0x020, 1);
+	vdrv_wr(&self->m, BASE, 0x070, 1 | 2 | 8);
 	for (q = 0; q < 2; q++) {
-		wr(self, 0x030, q);
-		wr(self, 0x038, QSIZE);
-		wr(self, 0x080, ring(q, 0));
-		wr(self, 0x090, ring(q, 1));
-		wr(self, 0x0a0, ring(q, 2));
-		wr(self, 0x044, 1);
+		vdrv_wr(&self->m, BASE, 0x030, q);
+		vdrv_wr(&self->m, BASE, 0x038, QSIZE);
+		vdrv_wr(&self->m, BASE, 0x080, ring(q, 0));
+		vdrv_wr(&self->m, BASE, 0x090, ring(q, 1));
+		vdrv_wr(&self->m, BASE, 0x0a0, ring(q, 2));
+		vdrv_wr(&self->m, BASE, 0x044, 1);
 	}
-	wr(self, 0x070, 1 | 2 | 4 | 8);
-}
-
-/* Descriptor i of queue q. */
-static void desc(struct _test_data_vnet *self, unsigned int q, unsigned int i,
-		 uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
-{
-	uint8_t *d = at(self, ring(q, 0) + 16 * i);
-
-	memcpy(d, &addr, 8);
-	memcpy(d + 8, &len, 4);
-	memcpy(d + 12, &flags, 2);
-	memcpy(d + 14, &next, 2);
+	vdrv_wr(&self->m, BASE, 0x070, 1 | 2 | 4 | 8);
 }
 
 /* Make the chain at head available on queue q and kick. */
@@ -225,7 +205,7 @@ static void post(struct _test_data_vnet *self, unsigned int q, uint16_t head)
 
 	memcpy(at(self, ring(q, 1) + 4 + 2 * (n % QSIZE)), &head, 2);
 	__atomic_store_n((uint16_t *)at(self, ring(q, 1) + 2), idx, __ATOMIC_RELEASE);
-	wr(self, 0x050, q);
+	vdrv_wr(&self->m, BASE, 0x050, q);
 }
 
 static uint16_t used_idx(struct _test_data_vnet *self, unsigned int q)
@@ -258,7 +238,7 @@ static void post_rx(struct _test_data_vnet *self, uint64_t gpa, uint32_t len)
 {
 	unsigned int i = self->posted[RXQ] % QSIZE;
 
-	desc(self, RXQ, i, gpa, len, 2, 0);
+	vdrv_desc(&self->m, ring(RXQ, 0), i, gpa, len, 2, 0);
 	post(self, RXQ, i);
 }
 
@@ -277,7 +257,7 @@ TEST_F(vnet, registers_say_network_card_with_mac_and_link_up)
 
 	EXPECT_EQ(1u, rd(self, 0x008));
 	f = rd(self, 0x010);
-	wr(self, 0x014, 1);
+	vdrv_wr(&self->m, BASE, 0x014, 1);
 	f |= (uint64_t)rd(self, 0x010) << 32;
 	EXPECT_TRUE((bool)(f >> VIRTIO_NET_F_MAC & 1));
 	EXPECT_TRUE((bool)(f >> VIRTIO_NET_F_STATUS & 1));
@@ -299,8 +279,8 @@ TEST_F(vnet, a_frame_goes_out_with_its_header)
 	memset(at(self, BUF), 0, HDR);
 	at(self, BUF)[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	memset(at(self, BUF + 0x100), 0x5a, 60);
-	desc(self, TXQ, 0, BUF, HDR, 1, 1);
-	desc(self, TXQ, 1, BUF + 0x100, 60, 0, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR, 1, 1);
+	vdrv_desc(&self->m, ring(TXQ, 0), 1, BUF + 0x100, 60, 0, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(1, used_idx(self, TXQ));
 	EXPECT_EQ(1u, rd(self, 0x060) & 1);
@@ -316,7 +296,7 @@ TEST_F(vnet, a_header_beyond_the_features_is_dropped)
 	driver_init(self, 0);
 	memset(at(self, BUF), 0, HDR + 60);
 	at(self, BUF)[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;	/* CSUM not taken */
-	desc(self, TXQ, 0, BUF, HDR + 60, 0, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 0, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(1, used_idx(self, TXQ));
 	EXPECT_EQ(-1, recv(self->peer, got, sizeof(got), MSG_DONTWAIT));
@@ -341,12 +321,12 @@ TEST_F(vnet, frames_wait_for_buffers_then_arrive)
 	EXPECT_EQ(1u, rd(self, 0x060) & 1);
 
 	/* A buffer in two pieces, the header split across them. */
-	desc(self, RXQ, 1, BUF + 0x400, 8, 2 | 1, 2);
-	desc(self, RXQ, 2, BUF + 0x600, 0x100, 2, 0);
+	vdrv_desc(&self->m, ring(RXQ, 0), 1, BUF + 0x400, 8, 2 | 1, 2);
+	vdrv_desc(&self->m, ring(RXQ, 0), 2, BUF + 0x600, 0x100, 2, 0);
 	self->posted[RXQ]++;			/* avail entry 1: head 1 */
 	memcpy(at(self, ring(RXQ, 1) + 4 + 2), (uint16_t[]){ 1 }, 2);
 	__atomic_store_n((uint16_t *)at(self, ring(RXQ, 1) + 2), 2, __ATOMIC_RELEASE);
-	wr(self, 0x050, RXQ);
+	vdrv_wr(&self->m, BASE, 0x050, RXQ);
 	ASSERT_TRUE(send_frame(self, 0xb2, 50));
 	ASSERT_TRUE(wait_used(self, RXQ, 2));
 	EXPECT_EQ(HDR + 50u, used_len(self, RXQ, 1));
@@ -367,11 +347,11 @@ TEST_F(vnet, a_frame_too_big_for_the_buffer_is_dropped_and_the_buffer_kept)
 TEST_F(vnet, a_writable_transmit_buffer_breaks_the_device_until_reset)
 {
 	driver_init(self, 0);
-	desc(self, TXQ, 0, BUF, HDR + 60, 2, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 2, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(64u, rd(self, 0x070) & 64);	/* DEVICE_NEEDS_RESET */
 	EXPECT_EQ(0, used_idx(self, TXQ));
-	wr(self, 0x070, 0);
+	vdrv_wr(&self->m, BASE, 0x070, 0);
 	EXPECT_EQ(0u, rd(self, 0x070));
 }
 

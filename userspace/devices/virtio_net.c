@@ -186,6 +186,8 @@ static void link_down(struct virtio_net *n, int err)
 {
 	uint16_t status = 0;
 
+	if (n->gone)
+		return;
 	fprintf(stderr, "hospes: virtio-net: %s: %s: the guest's link is down\n",
 		n->what, err ? strerror(err) : "closed");
 	n->gone = true;
