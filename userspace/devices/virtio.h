@@ -65,6 +65,12 @@ bool virtq_has_avail(const struct virtq *q, const struct guest_mem *mem);
 void virtq_push(struct virtq *q, struct guest_mem *mem,
 		const struct virtq_chain *c, uint32_t written);
 
+/*
+ * Does the driver want an interrupt for the chains just pushed, or has
+ * it asked for none (VIRTQ_AVAIL_F_NO_INTERRUPT, 2.6.7: while it polls)?
+ */
+bool virtq_wants_interrupt(const struct virtq *q, const struct guest_mem *mem);
+
 /* Copy the chain's readable bytes from offset on into buf: bytes copied. */
 size_t virtq_chain_read(const struct virtq_chain *c, size_t offset,
 			void *buf, size_t len);

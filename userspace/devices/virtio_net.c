@@ -268,7 +268,7 @@ static bool receive(struct virtio_net *n)
 		if (got != RX_DROPPED)
 			break;
 	}
-	if (used)
+	if (used && virtq_wants_interrupt(q, mem))
 		virtio_mmio_used(&n->t);
 	n->want_kick = starved;
 	return starved;
@@ -358,7 +358,7 @@ static void transmit(struct virtio_net *n)
 	}
 	if (got < 0)
 		virtio_mmio_broken(&n->t, "malformed transmit queue");
-	if (used)
+	if (used && virtq_wants_interrupt(q, mem))
 		virtio_mmio_used(&n->t);
 }
 

@@ -13,6 +13,7 @@
 #define DESC_F_NEXT	1
 #define DESC_F_WRITE	2
 #define DESC_F_INDIRECT	4
+#define AVAIL_F_NO_INTERRUPT	1
 #define RING_HEADER	4	/* flags, idx */
 #define AVAIL_ENTRY	2
 #define USED_ENTRY	8
@@ -133,6 +134,18 @@ void virtq_push(struct virtq *q, struct guest_mem *mem,
 			 q->used_idx, __ATOMIC_RELEASE);
 	guest_mem_written(mem, e, USED_ENTRY);
 	guest_mem_written(mem, q->used + 2, 2);
+}
+
+bool virtq_wants_interrupt(const struct virtq *q, const struct guest_mem *mem)
+{
+	/*
+	 * The used index is stored before the flags are read: a driver that
+	 * clears the flag and then looks at the used index (with a full
+	 * barrier, as Linux's virtqueue_poll() does) sees what was pushed,
+	 * or is interrupted.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return !(load(mem, q->avail, 2) & AVAIL_F_NO_INTERRUPT);
 }
 
 /* Copy between buf and the iovecs' bytes from offset on. */
