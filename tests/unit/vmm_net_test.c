@@ -6,7 +6,8 @@
  * place of the tap (one frame with its header per record, as a tap
  * reads and writes them): frames out, frames in when buffers come,
  * drops, malformed chains, the link going down, and a save refused.
- * The last test makes a real tap where this host lets it.
+ * The last tests make a real tap where this host lets them, and check
+ * what an unprivileged user is told.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/if_tun.h>
@@ -404,6 +406,42 @@ TEST(a_tap_is_made_on_demand_and_gone_when_closed)
 	close(fd);
 	EXPECT_NE(0, access(path, F_OK));
 	EXPECT_EQ(-1, tap_open("0123456789abcdefg", HDR, err, sizeof(err)));
+}
+
+/* Without CAP_NET_ADMIN (as nobody, if this runs as root): a clear refusal. */
+TEST(an_unprivileged_user_is_told_what_a_tap_needs)
+{
+	char err[512] = "";
+	int fds[2], st;
+	pid_t pid;
+
+	if (access("/dev/net/tun", R_OK | W_OK))
+		SKIP(return, "/dev/net/tun: %s", strerror(errno));
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char msg[512];
+		int fd;
+
+		if (!geteuid() && (setgid(65534) || setuid(65534)))
+			_exit(2);
+		fd = tap_open("hspu-denied", HDR, msg, sizeof(msg));
+		if (fd >= 0)
+			_exit(3);	/* CAP_NET_ADMIN without root */
+		if (write(fds[1], msg, strlen(msg)) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	close(fds[1]);
+	ASSERT_LE(0, read(fds[0], err, sizeof(err) - 1));
+	close(fds[0]);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+		SKIP(return, "this user may make taps without root");
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	EXPECT_NE(NULL, strstr(err, "CAP_NET_ADMIN")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "ip tuntap add dev hspu-denied mode tap user")) TH_LOG("%s", err);
 }
 
 TEST_HARNESS_MAIN
