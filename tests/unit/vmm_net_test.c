@@ -346,6 +346,28 @@ TEST_F(vnet, a_frame_too_big_for_the_buffer_is_dropped_and_the_buffer_kept)
 	EXPECT_EQ(0xd4, at(self, BUF + HDR)[0]);
 }
 
+/* used_event and avail_event trail the rings (2.6.7.2, 2.6.8.2). */
+TEST_F(vnet, with_event_idx_kicks_and_interrupts_come_as_asked)
+{
+	uint16_t used_event = 1, avail_event;
+
+	driver_init(self, 1u << 29);		/* VIRTIO_F_EVENT_IDX */
+	memcpy(at(self, ring(TXQ, 1) + 4 + 2 * QSIZE), &used_event, 2);
+	memset(at(self, BUF), 0, HDR + 60);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 0, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 1, BUF, HDR + 60, 0, 0);
+	post(self, TXQ, 0);
+	EXPECT_EQ(1, used_idx(self, TXQ));
+	EXPECT_EQ(0u, rd(self, 0x060));		/* used index 1 is not past 1 */
+	memcpy(&avail_event, at(self, ring(TXQ, 2) + 4 + 8 * QSIZE), 2);
+	EXPECT_EQ(1, avail_event);		/* kick me at the next one */
+	post(self, TXQ, 1);
+	EXPECT_EQ(2, used_idx(self, TXQ));
+	EXPECT_EQ(1u, rd(self, 0x060));
+	memcpy(&avail_event, at(self, ring(TXQ, 2) + 4 + 8 * QSIZE), 2);
+	EXPECT_EQ(2, avail_event);
+}
+
 TEST_F(vnet, a_writable_transmit_buffer_breaks_the_device_until_reset)
 {
 	driver_init(self, 0);

@@ -25,6 +25,7 @@
 #include "bus.h"
 #include "guest_mem.h"
 
+#define VIRTIO_F_EVENT_IDX	29
 #define VIRTIO_F_VERSION_1	32
 #define VIRTIO_MAX_QUEUES	2
 /* The longest chain a device takes: a queue's size, at most this. */
@@ -38,6 +39,8 @@ struct virtq {
 	uint64_t desc, avail, used;	/* guest-physical ring addresses */
 	uint16_t last_avail;		/* the next avail entry to take */
 	uint16_t used_idx;		/* the next used entry to fill */
+	bool event_idx;			/* VIRTIO_F_EVENT_IDX negotiated */
+	uint16_t signalled_used;	/* used_idx when last interrupted */
 };
 
 /* One request: its buffers, device-readable ones before writable ones. */
@@ -66,10 +69,19 @@ void virtq_push(struct virtq *q, struct guest_mem *mem,
 		const struct virtq_chain *c, uint32_t written);
 
 /*
- * Does the driver want an interrupt for the chains just pushed, or has
- * it asked for none (VIRTQ_AVAIL_F_NO_INTERRUPT, 2.6.7: while it polls)?
+ * Does the driver want an interrupt for the chains pushed since the last
+ * call? It may have asked for none (VIRTQ_AVAIL_F_NO_INTERRUPT, 2.6.7:
+ * while it polls), or, with EVENT_IDX, for none before the used index
+ * passes its used_event (2.6.7.2).
  */
-bool virtq_wants_interrupt(const struct virtq *q, const struct guest_mem *mem);
+bool virtq_wants_interrupt(struct virtq *q, struct guest_mem *mem);
+/*
+ * The device has taken every chain and waits for a kick: with EVENT_IDX,
+ * ask for one at the driver's next chain (avail_event, 2.6.8.2; without
+ * it, drivers kick every time anyway). True if a chain came meanwhile:
+ * take it rather than wait.
+ */
+bool virtq_enable_notify(struct virtq *q, struct guest_mem *mem);
 
 /* Copy the chain's readable bytes from offset on into buf: bytes copied. */
 size_t virtq_chain_read(const struct virtq_chain *c, size_t offset,

@@ -181,7 +181,8 @@ static void write_queue_ready(struct virtio_mmio *t, struct virtq *q,
 		return;
 	}
 	q->ready = true;
-	q->last_avail = q->used_idx = 0;
+	q->last_avail = q->used_idx = q->signalled_used = 0;
+	q->event_idx = t->driver_features >> VIRTIO_F_EVENT_IDX & 1;
 }
 
 static void write_reg(struct virtio_mmio *t, uint64_t reg, uint32_t v)

@@ -56,7 +56,8 @@
 #define FEATURES		(F(CSUM) | F(GUEST_CSUM) | F(MAC) |		\
 				 F(GUEST_TSO4) | F(GUEST_TSO6) |		\
 				 F(GUEST_ECN) | F(HOST_TSO4) | F(HOST_TSO6) |	\
-				 F(HOST_ECN) | F(STATUS))
+				 F(HOST_ECN) | F(STATUS) |			\
+				 1ull << VIRTIO_F_EVENT_IDX)
 
 /* read_frame(): what became of the next frame. */
 #define RX_EMPTY		0	/* the tap has none */
@@ -245,7 +246,7 @@ static bool receive(struct virtio_net *n)
 	sync_offloads(n);
 	while (!n->gone) {
 		if (!virtio_mmio_queue_live(&n->t, RECEIVEQ) ||
-		    !virtq_has_avail(q, mem)) {
+		    (!virtq_has_avail(q, mem) && !virtq_enable_notify(q, mem))) {
 			starved = true;
 			break;
 		}
@@ -346,7 +347,12 @@ static void transmit(struct virtio_net *n)
 	bool used = false;
 	int got;
 
-	while ((got = virtq_pop(q, mem, c)) > 0) {
+	for (;;) {
+		got = virtq_pop(q, mem, c);
+		if (!got && virtq_enable_notify(q, mem))
+			continue;
+		if (got <= 0)
+			break;
 		if (c->nr_in || c->out_len < (size_t)HDR_LEN) {
 			got = -1;
 			break;

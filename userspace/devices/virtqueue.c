@@ -136,16 +136,37 @@ void virtq_push(struct virtq *q, struct guest_mem *mem,
 	guest_mem_written(mem, q->used + 2, 2);
 }
 
-bool virtq_wants_interrupt(const struct virtq *q, const struct guest_mem *mem)
+bool virtq_wants_interrupt(struct virtq *q, struct guest_mem *mem)
 {
+	uint16_t old = q->signalled_used, now = q->used_idx, event;
+
 	/*
-	 * The used index is stored before the flags are read: a driver that
-	 * clears the flag and then looks at the used index (with a full
-	 * barrier, as Linux's virtqueue_poll() does) sees what was pushed,
-	 * or is interrupted.
+	 * The used index is stored before the driver's wishes are read: a
+	 * driver that states them and then looks at the used index (with a
+	 * full barrier, as Linux's virtqueue_poll() does) sees what was
+	 * pushed, or is interrupted.
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(load(mem, q->avail, 2) & AVAIL_F_NO_INTERRUPT);
+	q->signalled_used = now;
+	if (!q->event_idx)
+		return !(load(mem, q->avail, 2) & AVAIL_F_NO_INTERRUPT);
+	event = load(mem, q->avail + RING_HEADER + AVAIL_ENTRY * q->num, 2);
+	/* Did the used index just pass used_event? */
+	return (uint16_t)(now - event - 1) < (uint16_t)(now - old);
+}
+
+bool virtq_enable_notify(struct virtq *q, struct guest_mem *mem)
+{
+	uint64_t e = q->used + RING_HEADER + USED_ENTRY * q->num;
+
+	if (q->event_idx) {
+		__atomic_store_n((uint16_t *)gpa_to_host(mem, e, 2),
+				 q->last_avail, __ATOMIC_RELAXED);
+		guest_mem_written(mem, e, 2);
+		/* Stored before the index is read again: see above. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	return virtq_has_avail(q, mem);
 }
 
 /* Copy between buf and the iovecs' bytes from offset on. */
