@@ -5,8 +5,8 @@
  * hospes.guest= on the command line says (scripts/testhost/guest-init).
  * Each test is one boot: to a shell that reads what is typed (the 8250's
  * receive interrupt) and powers off through ACPI; the same on a virtio
- * console; with two vCPUs writing a virtio-blk disk; and a kernel panic,
- * which pvpanic reports.
+ * console; with two vCPUs writing a virtio-blk disk; a kernel panic,
+ * which pvpanic reports; and TCP both ways over virtio-net on a tap.
  *
  * Files: $HOSPES_BIN, /hospes/bin/hospes or ../userspace/hospes next to
  * this binary; the guest's vmlinuz and initramfs.cpio.gz in
@@ -15,18 +15,29 @@
  * Under emulation (the QEMU test host) a boot takes about half a minute:
  * each run is bounded by RUN_TIMEOUT.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
 
 #include "kselftest_harness.h"
 
@@ -196,11 +207,14 @@ FIXTURE(guest)
 {
 	struct boot *b;
 	char disk[64];
+	char tap[16];		/* a persistent tap the test made */
 };
+
+static int tap_persist(const char *name, bool on);
 
 FIXTURE_SETUP(guest)
 {
-	self->disk[0] = '\0';
+	self->disk[0] = self->tap[0] = '\0';
 	if (find_files())
 		SKIP(return, "no hospes or guest kernel and initramfs (HOSPES_BIN, HOSPES_GUEST_DIR)");
 	if (access("/dev/hospes", R_OK | W_OK))
@@ -214,6 +228,8 @@ FIXTURE_TEARDOWN(guest)
 {
 	if (self->disk[0])
 		unlink(self->disk);
+	if (self->tap[0])
+		tap_persist(self->tap, false);
 	free(self->b);
 }
 
@@ -312,6 +328,213 @@ LINUX_TEST(a_file_that_is_no_bzimage_is_refused)
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(EXIT_VMM_ERROR, WEXITSTATUS(st));
 	EXPECT_NE(NULL, strstr(msg, "not a Linux bzImage")) TH_LOG("%s", msg);
+}
+
+/* ---- virtio-net on a tap -------------------------------------------- */
+
+#define NET_TAP			"hsp-net0"
+#define NET_MAC			"02:68:73:70:00:01"
+#define NET_HOST		"10.213.7.1"
+#define NET_GUEST		"10.213.7.2/24"
+#define NET_BYTES		(4 << 20)
+#define NET_WAIT_MS		(RUN_TIMEOUT * 1000)
+
+/* Make the tap persistent (it outlives this descriptor) or delete it. */
+static int tap_persist(const char *name, bool on)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ret = ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETPERSIST, (unsigned long)on);
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+/* Give the interface addr/24 and bring it up. */
+static int if_up(const char *name, const char *addr)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+	ret = ioctl(fd, SIOCSIFADDR, &ifr);
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	ret = ret || ioctl(fd, SIOCSIFNETMASK, &ifr) ||
+	      ioctl(fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	ret = ret || ioctl(fd, SIOCSIFFLAGS, &ifr);
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+/* A TCP listener on addr, any port: the fd, its port in *port. */
+static int listen_any(const char *addr, unsigned int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(fd, 1) || getsockname(fd, (struct sockaddr *)&sin, &len)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* The test's end of the guest's two connections, run beside boot(). */
+struct net_peer {
+	int to_guest, from_guest;	/* listeners */
+	uint8_t *data, *back;		/* NET_BYTES each: sent, sent back */
+	size_t back_len;
+	double to_guest_s, from_guest_s;
+	atomic_bool stop;
+	const char *failed;		/* NULL, or what went wrong */
+};
+
+/* One connection on a listener, while boot() runs: the fd or -1. */
+static int accept_one(struct net_peer *p, int l)
+{
+	struct timeval tv = { .tv_sec = 60 };
+	struct pollfd pfd = { .fd = l, .events = POLLIN };
+	int fd;
+
+	while (!atomic_load(&p->stop))
+		if (poll(&pfd, 1, 200) > 0)
+			break;
+	if (!(pfd.revents & POLLIN))
+		return -1;
+	fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * NET_BYTES to the guest, timed until the guest has acknowledged them
+ * all (SIOCOUTQ: nothing unacknowledged left); then whatever the guest
+ * sends back, timed until its end.
+ */
+static void *net_peer_run(void *arg)
+{
+	struct net_peer *p = arg;
+	size_t done = 0;
+	double t0;
+	ssize_t n;
+	int fd, left;
+	char sink[4096];
+
+	fd = accept_one(p, p->to_guest);
+	if (fd < 0) {
+		p->failed = "the guest never connected to receive";
+		return NULL;
+	}
+	t0 = now_s();
+	while (done < NET_BYTES && (n = write(fd, p->data + done, NET_BYTES - done)) > 0)
+		done += n;
+	shutdown(fd, SHUT_WR);
+	while (!ioctl(fd, SIOCOUTQ, &left) && left && now_s() - t0 < RUN_TIMEOUT)
+		usleep(5000);
+	p->to_guest_s = now_s() - t0;
+	while (read(fd, sink, sizeof(sink)) > 0)
+		;
+	close(fd);
+	if (done != NET_BYTES || left) {
+		p->failed = "sending to the guest stopped short";
+		return NULL;
+	}
+	fd = accept_one(p, p->from_guest);
+	if (fd < 0) {
+		p->failed = "the guest never connected to send back";
+		return NULL;
+	}
+	t0 = now_s();
+	while (p->back_len < NET_BYTES &&
+	       (n = read(fd, p->back + p->back_len, NET_BYTES - p->back_len)) > 0)
+		p->back_len += n;
+	/* Anything beyond NET_BYTES is an error too: look for it. */
+	if (p->back_len == NET_BYTES && read(fd, sink, 1) > 0)
+		p->back_len++;
+	p->from_guest_s = now_s() - t0;
+	close(fd);
+	return NULL;
+}
+
+/*
+ * The guest's eth0 is virtio_net on the test's tap, with the MAC given;
+ * it pings the host, and NET_BYTES of random data go to it over TCP and
+ * come back whole. The figures in the log are the throughput each way.
+ */
+LINUX_TEST(a_virtio_net_card_on_a_tap_carries_tcp_both_ways)
+{
+	const char *extra[] = { "--net", "tap:" NET_TAP ",mac=" NET_MAC, NULL };
+	struct net_peer *p;
+	unsigned int port_to, port_from;
+	char mode[96];
+	pthread_t thread;
+	size_t i;
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "/dev/net/tun: %s (no tun module?)", strerror(errno));
+	close(fd);
+	ASSERT_EQ(0, tap_persist(NET_TAP, true)) TH_LOG("making tap %s: %m", NET_TAP);
+	snprintf(self->tap, sizeof(self->tap), "%s", NET_TAP);
+	ASSERT_EQ(0, if_up(NET_TAP, NET_HOST)) TH_LOG("addressing %s: %m", NET_TAP);
+
+	p = calloc(1, sizeof(*p));
+	ASSERT_NE(NULL, p);
+	p->data = malloc(NET_BYTES);
+	p->back = malloc(NET_BYTES);
+	ASSERT_NE(NULL, p->data);
+	ASSERT_NE(NULL, p->back);
+	srandom(time(NULL));
+	for (i = 0; i < NET_BYTES; i++)
+		p->data[i] = random();
+	p->to_guest = listen_any(NET_HOST, &port_to);
+	p->from_guest = listen_any(NET_HOST, &port_from);
+	ASSERT_LE(0, p->to_guest);
+	ASSERT_LE(0, p->from_guest);
+	atomic_init(&p->stop, false);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, net_peer_run, p));
+
+	snprintf(mode, sizeof(mode), "net hospes.net=" NET_GUEST "," NET_HOST ",%u,%u",
+		 port_to, port_from);
+	boot(self->b, mode, extra, NULL);
+	atomic_store(&p->stop, true);
+	pthread_join(thread, NULL);
+	close(p->to_guest);
+	close(p->from_guest);
+	TH_LOG("boot, ping, %d MiB each way and poweroff: %.1f s", NET_BYTES >> 20,
+	       self->b->seconds);
+	if (!p->failed && p->to_guest_s > 0 && p->from_guest_s > 0)
+		TH_LOG("throughput: host to guest %.2f MiB/s, guest to host %.2f MiB/s",
+		       (NET_BYTES >> 20) / p->to_guest_s,
+		       (NET_BYTES >> 20) / p->from_guest_s);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_OUTPUT(self->b, "guest: eth0 driver=virtio_net mac=" NET_MAC);
+	EXPECT_OUTPUT(self->b, "guest: ping " NET_HOST " ok");
+	EXPECT_EQ(NULL, p->failed) TH_LOG("%s; output ends:\n%s", p->failed, tail(self->b));
+	EXPECT_EQ(NET_BYTES, p->back_len);
+	EXPECT_EQ(0, memcmp(p->data, p->back, NET_BYTES)) TH_LOG("the data came back changed");
+	free(p->data);
+	free(p->back);
+	free(p);
 }
 
 TEST_HARNESS_MAIN

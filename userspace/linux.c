@@ -179,6 +179,7 @@ static int add_devices(struct machine *m, struct acpi_config *acpi,
 		       struct acpi_mmio_device *mmio)
 {
 	const struct vm_config *cfg = m->cfg;
+	unsigned int i;
 
 	if (serial8250_model.setup(m) || cmos_rtc_attach(m) ||
 	    acpi_pm_attach(m) || pvpanic_attach(m))
@@ -193,6 +194,12 @@ static int add_devices(struct machine *m, struct acpi_config *acpi,
 		struct acpi_mmio_device *d = virtio_slot(acpi, mmio);
 
 		if (virtio_console_attach(m, d->base, d->gsi))
+			return -1;
+	}
+	for (i = 0; i < cfg->nr_nets; i++) {
+		struct acpi_mmio_device *d = virtio_slot(acpi, mmio);
+
+		if (virtio_net_attach(m, cfg->net[i], d->base, d->gsi))
 			return -1;
 	}
 	return 0;

@@ -29,6 +29,8 @@
 /* All of guest RAM is one memory slot at guest-physical 0. */
 #define MACHINE_RAM_SLOT	0
 
+#define VM_MAX_NETS		4
+
 struct vm_config {
 	const char *name;		/* of the control socket */
 	const char *kernel;
@@ -39,6 +41,8 @@ struct vm_config {
 	unsigned int nr_vcpus;
 	const char *cmdline;
 	const char *disk;		/* NULL: none */
+	const char *net[VM_MAX_NETS];	/* --net specs (devices.h), with --kernel */
+	unsigned int nr_nets;
 	enum console_kind console;
 	bool stats;			/* --stats: counters on stderr at the end */
 };

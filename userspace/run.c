@@ -58,6 +58,13 @@ static void usage(FILE *out)
 		"  --initrd FILE     its initramfs\n"
 		"  --virtio-console  with --kernel: a virtio console (hvc0) on the console,\n"
 		"                    which then takes the console's input, not the UART\n"
+		"  --net tap:IFNAME[,mac=XX:XX:XX:XX:XX:XX]\n"
+		"                    with --kernel: a virtio network card on the host's tap\n"
+		"                    IFNAME, created if missing (needs CAP_NET_ADMIN; it\n"
+		"                    vanishes when hospes exits) or attached if it exists\n"
+		"                    (a persistent tap: ip tuntap add dev IFNAME mode tap\n"
+		"                    user USER). The MAC defaults to a locally administered\n"
+		"                    one derived from IFNAME. Up to %d times\n"
 		"  --incoming tcp:[HOST:]PORT\n"
 		"                    listen there (port 0: any, printed on stderr) for a\n"
 		"                    migration; exit %d if it fails before the guest runs\n"
@@ -75,7 +82,7 @@ static void usage(FILE *out)
 		"  %d       the guest died: crashed, triple-faulted, or halted every vCPU\n"
 		"          with interrupts off\n"
 		"  128+S   stopped by signal S (130 for SIGINT, 143 for SIGTERM)\n",
-		HOSPES_MAX_VCPUS, PVBOOT_CMDLINE_MAX, EXIT_VMM_ERROR, EXIT_VMM_ERROR,
+		HOSPES_MAX_VCPUS, PVBOOT_CMDLINE_MAX, VM_MAX_NETS, EXIT_VMM_ERROR, EXIT_VMM_ERROR,
 		EXIT_USAGE, EXIT_GUEST_DIED);
 }
 
@@ -91,6 +98,7 @@ enum {
 	OPT_KERNEL,
 	OPT_INITRD,
 	OPT_VIRTIO_CONSOLE,
+	OPT_NET,
 };
 
 static const struct option options[] = {
@@ -105,6 +113,7 @@ static const struct option options[] = {
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "virtio-console", no_argument, NULL, OPT_VIRTIO_CONSOLE },
+	{ "net", required_argument, NULL, OPT_NET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -126,6 +135,23 @@ static int check_memory(const char *arg, uint64_t *bytes)
 	if (*bytes > MACHINE_MAX_MEMORY)
 		return bad_usage("--memory %s: at most 1T", arg);
 	return 0;
+}
+
+static int check_net(const char *arg, struct vm_config *cfg)
+{
+	char msg[320], err[256];
+	struct net_spec ns;
+
+	if (cfg->nr_nets == VM_MAX_NETS)
+		snprintf(msg, sizeof(msg), "--net %s: at most %d network cards",
+			 arg, VM_MAX_NETS);
+	else if (net_spec_parse(arg, &ns, err, sizeof(err)))
+		snprintf(msg, sizeof(msg), "--net %s: %s", arg, err);
+	else {
+		cfg->net[cfg->nr_nets++] = arg;
+		return 0;
+	}
+	return bad_usage("%s", msg);
 }
 
 /*
@@ -151,7 +177,7 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 		machine_options |= opt == OPT_MEMORY || opt == OPT_CPUS ||
 				   opt == OPT_CMDLINE || opt == OPT_DISK ||
 				   opt == OPT_KERNEL || opt == OPT_INITRD ||
-				   opt == OPT_VIRTIO_CONSOLE;
+				   opt == OPT_VIRTIO_CONSOLE || opt == OPT_NET;
 		switch (opt) {
 		case OPT_MEMORY:
 			if (check_memory(optarg, &cfg->mem_bytes))
@@ -190,6 +216,10 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 		case OPT_VIRTIO_CONSOLE:
 			cfg->virtio_console = true;
 			break;
+		case OPT_NET:
+			if (check_net(optarg, cfg))
+				return -1;
+			break;
 		case OPT_STATS:
 			cfg->stats = true;
 			break;
@@ -207,8 +237,9 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 			return bad_usage("%s", "--incoming takes the VM as it comes: no KERNEL, --memory, --cpus, --cmdline or --disk");
 		return 0;
 	}
-	if ((cfg->initrd || cfg->virtio_console) && !cfg->linux_boot)
-		return bad_usage("%s", "--initrd and --virtio-console go with --kernel");
+	if ((cfg->initrd || cfg->virtio_console || cfg->nr_nets) &&
+	    !cfg->linux_boot)
+		return bad_usage("%s", "--initrd, --virtio-console and --net go with --kernel");
 	if (cfg->linux_boot)
 		return optind == argc ? 0 :
 		       bad_usage("%s", "--kernel names the kernel: no KERNEL argument");

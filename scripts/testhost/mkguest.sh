@@ -5,8 +5,8 @@
 # --kernel`: Debian's kernel as it is (vmlinuz, the one the test host
 # boots too) and an initramfs (initramfs.cpio.gz) of static busybox,
 # guest-init as /init, and the kernel's modules the guest needs
-# (virtio-mmio, -blk, -console, pvpanic) with their dependencies, in the order
-# they must be loaded.
+# (virtio-mmio, -blk, -console, -net, pvpanic) with their dependencies, in
+# the order they must be loaded.
 #
 #   mkguest.sh OUTPUT-DIRECTORY
 set -eu
@@ -40,7 +40,7 @@ add() {
 		loaded="$loaded$m "
 	done
 }
-add virtio_mmio virtio_blk virtio_console pvpanic-mmio
+add virtio_mmio virtio_blk virtio_console virtio_net pvpanic-mmio
 mkdir -p "$outdir"
 cp "$kernel" "$outdir/vmlinuz"
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$outdir/initramfs.cpio.gz"

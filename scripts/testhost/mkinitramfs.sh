@@ -77,6 +77,8 @@ pack_modules() {
 	done
 }
 pack_modules kvm kvm-amd
+# tun: linux_test gives its guest a tap (modprobe'd by init).
+pack_modules tun
 
 # The cross-host migration (hospes.mode=xhost-*, scripts/testhost/crosshost.sh):
 # its script, and the virtio-net NIC of the wire between the two test hosts.

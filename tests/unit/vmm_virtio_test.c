@@ -16,6 +16,7 @@
 
 #include "devices/pc.h"
 #include "machine.h"
+#include "virtio_driver.h"
 
 #include "kselftest_harness.h"
 
@@ -40,11 +41,7 @@ FIXTURE(vblk) {
 FIXTURE_SETUP(vblk)
 {
 	memset(&self->cfg, 0, sizeof(self->cfg));
-	machine_init(&self->m, &self->cfg);
-	self->m.mem.size = MEM;
-	self->m.mem.host = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->m.mem.host);
+	ASSERT_EQ(0, vdrv_machine(&self->m, &self->cfg, MEM));
 	snprintf(self->path, sizeof(self->path), "/tmp/hospes-vblk-XXXXXX");
 	self->fd = mkstemp(self->path);
 	ASSERT_LE(0, self->fd);
@@ -61,12 +58,12 @@ FIXTURE_TEARDOWN(vblk)
 
 static uint32_t rd(struct _test_data_vblk *self, uint64_t reg)
 {
-	return bus_read(&self->m.bus, BUS_MMIO, BASE + reg, 4);
+	return vdrv_rd(&self->m, BASE, reg);
 }
 
 static void wr(struct _test_data_vblk *self, uint64_t reg, uint32_t v)
 {
-	bus_write(&self->m.bus, BUS_MMIO, BASE + reg, 4, v);
+	vdrv_wr(&self->m, BASE, reg, v);
 }
 
 static void *at(struct _test_data_vblk *self, uint64_t gpa)
@@ -93,12 +90,7 @@ static void driver_init(struct _test_data_vblk *self)
 static void desc(struct _test_data_vblk *self, unsigned int i, uint64_t addr,
 		 uint32_t len, uint16_t flags, uint16_t next)
 {
-	uint8_t *d = at(self, DESC + 16 * i);
-
-	memcpy(d, &addr, 8);
-	memcpy(d + 8, &len, 4);
-	memcpy(d + 12, &flags, 2);
-	memcpy(d + 14, &next, 2);
+	vdrv_desc(&self->m, DESC, i, addr, len, flags, next);
 }
 
 /* Post the chain at head as avail entry n (n + 1 entries in all), kick. */
@@ -211,11 +203,7 @@ FIXTURE(vcon) {
 FIXTURE_SETUP(vcon)
 {
 	memset(&self->cfg, 0, sizeof(self->cfg));
-	machine_init(&self->m, &self->cfg);
-	self->m.mem.size = MEM;
-	self->m.mem.host = mmap(NULL, MEM, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->m.mem.host);
+	ASSERT_EQ(0, vdrv_machine(&self->m, &self->cfg, MEM));
 	ASSERT_EQ(0, pipe2(self->in, O_NONBLOCK));
 	ASSERT_EQ(0, pipe2(self->out, O_NONBLOCK));
 	console_init_fds(&self->m.console, self->in[0], self->out[1], false);

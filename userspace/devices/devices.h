@@ -7,6 +7,8 @@
 #ifndef HOSPES_DEVICES_H
 #define HOSPES_DEVICES_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bus.h"
@@ -69,5 +71,34 @@ struct hospes_blk_request;
 /* 0 if req may be served against capacity sectors and mem, else -EINVAL. */
 int blkring_check(const struct hospes_blk_request *req, uint64_t capacity,
 		  const struct guest_mem *mem);
+
+/* ---- virtio-net on a host tap: `--net tap:IFNAME[,mac=MAC]` ---------- */
+
+#define NET_IFNAME_MAX		15	/* IFNAMSIZ - 1 */
+#define NET_MAC_LEN		6
+
+struct net_spec {
+	char ifname[NET_IFNAME_MAX + 1];
+	uint8_t mac[NET_MAC_LEN];
+};
+
+/*
+ * A --net value. Without mac=, the MAC is a locally administered one
+ * derived from the interface name, the same every run. 0, or -1 with
+ * why in err.
+ */
+int net_spec_parse(const char *spec, struct net_spec *ns, char *err,
+		   size_t errlen);
+/* Six hex pairs split by ':', a unicast address: 0, or -1. */
+int mac_parse(const char *s, uint8_t mac[NET_MAC_LEN]);
+
+struct virtio_net_hdr_v1;
+/* The tap's TUN_F_* receive offloads for a driver's features. */
+unsigned int virtio_net_offloads(uint64_t features);
+/* May the driver send a frame with this header, given its features? */
+bool virtio_net_tx_header_ok(const struct virtio_net_hdr_v1 *h,
+			     uint64_t features);
+/* Make the tap's header of a frame fit the driver; false: drop the frame. */
+bool virtio_net_rx_header_fix(struct virtio_net_hdr_v1 *h, uint64_t features);
 
 #endif /* HOSPES_DEVICES_H */

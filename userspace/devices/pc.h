@@ -7,6 +7,7 @@
 #ifndef HOSPES_DEVICES_PC_H
 #define HOSPES_DEVICES_PC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct machine;
@@ -54,5 +55,17 @@ int virtio_blk_attach(struct machine *m, const char *path, uint64_t base,
  * takes the console's input from the UART.
  */
 int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi);
+/* A virtio network card on the host tap that spec (--net) names. */
+int virtio_net_attach(struct machine *m, const char *spec, uint64_t base,
+		      unsigned int gsi);
+/*
+ * The same on fd, which it owns from here on: a tap with a 12-byte vnet
+ * header (tap: it takes offload settings), or any descriptor that carries
+ * one frame with its header per read and write, as a datagram socket
+ * does. what names it in messages.
+ */
+int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
+			 const char *what, const uint8_t mac[6], uint64_t base,
+			 unsigned int gsi);
 
 #endif /* HOSPES_DEVICES_PC_H */

@@ -25,6 +25,7 @@
 #include "bus.h"
 #include "guest_mem.h"
 
+#define VIRTIO_F_EVENT_IDX	29
 #define VIRTIO_F_VERSION_1	32
 #define VIRTIO_MAX_QUEUES	2
 /* The longest chain a device takes: a queue's size, at most this. */
@@ -38,6 +39,8 @@ struct virtq {
 	uint64_t desc, avail, used;	/* guest-physical ring addresses */
 	uint16_t last_avail;		/* the next avail entry to take */
 	uint16_t used_idx;		/* the next used entry to fill */
+	bool event_idx;			/* VIRTIO_F_EVENT_IDX negotiated */
+	uint16_t signalled_used;	/* used_idx when last interrupted */
 };
 
 /* One request: its buffers, device-readable ones before writable ones. */
@@ -57,11 +60,28 @@ bool virtq_valid(const struct virtq *q, const struct guest_mem *mem);
  * then broken until the driver resets it.
  */
 int virtq_pop(struct virtq *q, struct guest_mem *mem, struct virtq_chain *c);
+/* Give back the chain virtq_pop() took last, unused: it comes again. */
+void virtq_unpop(struct virtq *q);
 /* Is there a chain for virtq_pop() to take? */
 bool virtq_has_avail(const struct virtq *q, const struct guest_mem *mem);
 /* Give a chain back with written bytes in its writable buffers. */
 void virtq_push(struct virtq *q, struct guest_mem *mem,
 		const struct virtq_chain *c, uint32_t written);
+
+/*
+ * Does the driver want an interrupt for the chains pushed since the last
+ * call? It may have asked for none (VIRTQ_AVAIL_F_NO_INTERRUPT, 2.6.7:
+ * while it polls), or, with EVENT_IDX, for none before the used index
+ * passes its used_event (2.6.7.2).
+ */
+bool virtq_wants_interrupt(struct virtq *q, struct guest_mem *mem);
+/*
+ * The device has taken every chain and waits for a kick: with EVENT_IDX,
+ * ask for one at the driver's next chain (avail_event, 2.6.8.2; without
+ * it, drivers kick every time anyway). True if a chain came meanwhile:
+ * take it rather than wait.
+ */
+bool virtq_enable_notify(struct virtq *q, struct guest_mem *mem);
 
 /* Copy the chain's readable bytes from offset on into buf: bytes copied. */
 size_t virtq_chain_read(const struct virtq_chain *c, size_t offset,
@@ -69,6 +89,12 @@ size_t virtq_chain_read(const struct virtq_chain *c, size_t offset,
 /* Copy buf into the chain's writable bytes from offset on: bytes copied. */
 size_t virtq_chain_write(const struct virtq_chain *c, size_t offset,
 			 const void *buf, size_t len);
+/*
+ * The len bytes of iov[0..n) that follow the first skip ones, as iovecs
+ * in out (n of them at most): how many there are.
+ */
+unsigned int virtq_iov_slice(const struct iovec *iov, unsigned int n,
+			     size_t skip, size_t len, struct iovec *out);
 
 /* ---- the MMIO transport --------------------------------------------- */
 
@@ -85,6 +111,11 @@ struct virtio_ops {
 	void (*notify)(struct virtio_mmio *t, unsigned int q);
 	/* The driver reset the device: forget requests in flight. */
 	void (*reset)(struct virtio_mmio *t);
+	/*
+	 * Optional: end the device's own threads, which take its lock,
+	 * before the lock goes away; then destroy.
+	 */
+	void (*stop)(struct virtio_mmio *t);
 	void (*destroy)(struct virtio_mmio *t);	/* frees the device */
 };
 
@@ -99,6 +130,7 @@ struct virtio_mmio {
 	uint32_t device_features_sel, driver_features_sel, queue_sel;
 	uint64_t driver_features;
 	uint32_t interrupt_status;
+	uint32_t config_generation;
 	bool irq_level;			/* what the pin is driven to */
 	struct virtq queues[VIRTIO_MAX_QUEUES];
 };
@@ -112,6 +144,8 @@ int virtio_mmio_attach(struct virtio_mmio *t, struct machine *m,
 		       uint64_t base, unsigned int gsi);
 /* The device used buffers of a queue: tell the driver. */
 void virtio_mmio_used(struct virtio_mmio *t);
+/* The device changed its config space: tell the driver. */
+void virtio_mmio_config_changed(struct virtio_mmio *t);
 /* A malformed queue: stop serving until the driver resets the device. */
 void virtio_mmio_broken(struct virtio_mmio *t, const char *why);
 /* May queue q be served: set up, ready, and the device not broken? */

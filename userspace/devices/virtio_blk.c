@@ -90,31 +90,6 @@ static int transfer(int fd, struct iovec *iov, unsigned int n, size_t len,
 	return 0;
 }
 
-/*
- * The first len bytes of iov[0..n), as iovecs in out (beyond the skip
- * first ones): how many there are.
- */
-static unsigned int slice(const struct iovec *iov, unsigned int n, size_t skip,
-			  size_t len, struct iovec *out)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n && len; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (skip >= l) {
-			skip -= l;
-			continue;
-		}
-		out[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
-		out[k].iov_len = l - skip < len ? l - skip : len;
-		len -= out[k].iov_len;
-		skip = 0;
-		k++;
-	}
-	return k;
-}
-
 /* One request: its status, and in *written the bytes given to the guest. */
 static uint8_t serve(struct virtio_blk *b, struct virtq_chain *c,
 		     uint32_t *written)
@@ -139,8 +114,10 @@ static uint8_t serve(struct virtio_blk *b, struct virtq_chain *c,
 		if (len % SECTOR_SIZE || sector > b->capacity ||
 		    len / SECTOR_SIZE > b->capacity - sector)
 			return S_IOERR;
-		n = write ? slice(c->iov, c->nr_out, HEADER_SIZE, len, data) :
-			    slice(c->iov + c->nr_out, c->nr_in, 0, len, data);
+		n = write ? virtq_iov_slice(c->iov, c->nr_out, HEADER_SIZE,
+					    len, data) :
+			    virtq_iov_slice(c->iov + c->nr_out, c->nr_in, 0,
+					    len, data);
 		if (transfer(b->fd, data, n, len, sector * SECTOR_SIZE, write))
 			return S_IOERR;
 		if (!write)

@@ -47,6 +47,7 @@
 #define STATUS_NEEDS_RESET	64
 
 #define INT_USED_BUFFER		1
+#define INT_CONFIG_CHANGE	2
 
 static struct virtio_mmio *to_mmio(struct device *dev)
 {
@@ -79,6 +80,13 @@ static void update_irq(struct virtio_mmio *t)
 void virtio_mmio_used(struct virtio_mmio *t)
 {
 	t->interrupt_status |= INT_USED_BUFFER;
+	update_irq(t);
+}
+
+void virtio_mmio_config_changed(struct virtio_mmio *t)
+{
+	t->config_generation++;
+	t->interrupt_status |= INT_CONFIG_CHANGE;
 	update_irq(t);
 }
 
@@ -133,7 +141,7 @@ static uint32_t read_reg(struct virtio_mmio *t, uint64_t reg)
 	case REG_STATUS:
 		return t->status;
 	case REG_CONFIG_GENERATION:
-		return 0;		/* the config space never changes */
+		return t->config_generation;
 	default:
 		return 0;
 	}
@@ -173,7 +181,8 @@ static void write_queue_ready(struct virtio_mmio *t, struct virtq *q,
 		return;
 	}
 	q->ready = true;
-	q->last_avail = q->used_idx = 0;
+	q->last_avail = q->used_idx = q->signalled_used = 0;
+	q->event_idx = t->driver_features >> VIRTIO_F_EVENT_IDX & 1;
 }
 
 static void write_reg(struct virtio_mmio *t, uint64_t reg, uint32_t v)
@@ -269,6 +278,8 @@ static void virtio_mmio_destroy(struct device *dev)
 {
 	struct virtio_mmio *t = to_mmio(dev);
 
+	if (t->ops->stop)
+		t->ops->stop(t);
 	device_release(dev);
 	t->ops->destroy(t);
 }

@@ -13,6 +13,7 @@
 #define DESC_F_NEXT	1
 #define DESC_F_WRITE	2
 #define DESC_F_INDIRECT	4
+#define AVAIL_F_NO_INTERRUPT	1
 #define RING_HEADER	4	/* flags, idx */
 #define AVAIL_ENTRY	2
 #define USED_ENTRY	8
@@ -95,6 +96,11 @@ int virtq_pop(struct virtq *q, struct guest_mem *mem, struct virtq_chain *c)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *q)
+{
+	q->last_avail--;
+}
+
 bool virtq_has_avail(const struct virtq *q, const struct guest_mem *mem)
 {
 	return load16_acquire(mem, q->avail + 2) != q->last_avail;
@@ -128,6 +134,39 @@ void virtq_push(struct virtq *q, struct guest_mem *mem,
 			 q->used_idx, __ATOMIC_RELEASE);
 	guest_mem_written(mem, e, USED_ENTRY);
 	guest_mem_written(mem, q->used + 2, 2);
+}
+
+bool virtq_wants_interrupt(struct virtq *q, struct guest_mem *mem)
+{
+	uint16_t old = q->signalled_used, now = q->used_idx, event;
+
+	/*
+	 * The used index is stored before the driver's wishes are read: a
+	 * driver that states them and then looks at the used index (with a
+	 * full barrier, as Linux's virtqueue_poll() does) sees what was
+	 * pushed, or is interrupted.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	q->signalled_used = now;
+	if (!q->event_idx)
+		return !(load(mem, q->avail, 2) & AVAIL_F_NO_INTERRUPT);
+	event = load(mem, q->avail + RING_HEADER + AVAIL_ENTRY * q->num, 2);
+	/* Did the used index just pass used_event? */
+	return (uint16_t)(now - event - 1) < (uint16_t)(now - old);
+}
+
+bool virtq_enable_notify(struct virtq *q, struct guest_mem *mem)
+{
+	uint64_t e = q->used + RING_HEADER + USED_ENTRY * q->num;
+
+	if (q->event_idx) {
+		__atomic_store_n((uint16_t *)gpa_to_host(mem, e, 2),
+				 q->last_avail, __ATOMIC_RELAXED);
+		guest_mem_written(mem, e, 2);
+		/* Stored before the index is read again: see above. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	return virtq_has_avail(q, mem);
 }
 
 /* Copy between buf and the iovecs' bytes from offset on. */
@@ -169,4 +208,25 @@ size_t virtq_chain_write(const struct virtq_chain *c, size_t offset,
 {
 	return copy_iov(c->iov + c->nr_out, c->nr_in, offset, (void *)buf, len,
 			true);
+}
+
+unsigned int virtq_iov_slice(const struct iovec *iov, unsigned int n,
+			     size_t skip, size_t len, struct iovec *out)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n && len; i++) {
+		size_t l = iov[i].iov_len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		out[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
+		out[k].iov_len = l - skip < len ? l - skip : len;
+		len -= out[k].iov_len;
+		skip = 0;
+		k++;
+	}
+	return k;
 }
