@@ -314,4 +314,107 @@ LINUX_TEST(a_file_that_is_no_bzimage_is_refused)
 	EXPECT_NE(NULL, strstr(msg, "not a Linux bzImage")) TH_LOG("%s", msg);
 }
 
+/* How often s is in the output. */
+static unsigned int count_output(const struct boot *b, const char *s)
+{
+	const char *p = b->out;
+	unsigned int n = 0;
+
+	while ((p = strstr(p, s))) {
+		n++;
+		p += strlen(s);
+	}
+	return n;
+}
+
+/* A zeroed image of bytes at self->disk (gone at teardown): its fd. */
+static int new_disk(FIXTURE_DATA(guest) *self, off_t bytes)
+{
+	int fd;
+
+	snprintf(self->disk, sizeof(self->disk), "/tmp/hospes-linux-disk-XXXXXX");
+	fd = mkstemp(self->disk);
+	if (fd >= 0 && ftruncate(fd, bytes)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * RAM beyond 3 GiB goes above 4 GiB (userspace/linux.h): the guest's
+ * e820 map says so, and it fills a tmpfs file from its ZONE_NORMAL (RAM
+ * above 4 GiB on x86-64) and reads the pattern back.
+ */
+LINUX_TEST(a_4g_guest_has_and_uses_ram_above_4g)
+{
+	const char *extra[] = { "--memory", "4G", NULL };
+	const char *total;
+
+	boot(self->b, "highmem", extra, NULL);
+	TH_LOG("boot with 4G, 128M written above 4G and poweroff: %.1f s",
+	       self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	total = strstr(self->b->out, "guest: MemTotal ");
+	ASSERT_NE(NULL, total) TH_LOG("%s", tail(self->b));
+	EXPECT_LT(3ull << 20, strtoull(total + 16, NULL, 10));	/* kB */
+	EXPECT_OUTPUT(self->b, "guest: iomem 100000000-13fffffff : System RAM");
+	EXPECT_OUTPUT(self->b, "guest: high memory pattern ok");
+}
+
+/*
+ * Each boot counts itself on the disk: the first resets through the 8042
+ * (Linux's reboot type "kbd"), the second through the ACPI reset register
+ * (its default), and the same `hospes run` builds the machine again each
+ * time; the third boot powers off.
+ */
+LINUX_TEST(a_reboot_restarts_the_guest_in_the_same_run)
+{
+	const char *extra[] = { "--disk", self->disk, NULL };
+	const char *first, *second, *third;
+	char sector[512];
+	int fd;
+
+	fd = new_disk(self, 4 << 20);
+	ASSERT_LE(0, fd);
+	boot(self->b, "reboot", extra, NULL);
+	TH_LOG("three boots, two reboots and poweroff: %.1f s",
+	       self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_EQ(3u, count_output(self->b, INIT_UP));
+	first = strstr(self->b->out, "guest: boot 1, reboot type kbd");
+	second = strstr(self->b->out, "guest: boot 2, reboot type acpi");
+	third = strstr(self->b->out, "guest: boot 3");
+	ASSERT_NE(NULL, first) TH_LOG("%s", tail(self->b));
+	ASSERT_NE(NULL, second) TH_LOG("%s", tail(self->b));
+	ASSERT_NE(NULL, third) TH_LOG("%s", tail(self->b));
+	EXPECT_NE(NULL, strstr(first, "hospes: guest rebooted (1)"));
+	EXPECT_NE(NULL, strstr(second, "hospes: guest rebooted (2)"));
+	EXPECT_EQ(NULL, strstr(self->b->out, "guest rebooted (3)"));
+	EXPECT_LT(first, second);
+	EXPECT_LT(second, third);
+	ASSERT_EQ(sizeof(sector), pread(fd, sector, sizeof(sector), 1024));
+	close(fd);
+	sector[sizeof(sector) - 1] = '\0';
+	EXPECT_STREQ("hospes-boot-count 3\n", sector);
+}
+
+/* As `qemu -no-reboot`: the reboot ends the run, successfully. */
+LINUX_TEST(with_no_reboot_a_reboot_ends_the_run_with_0)
+{
+	const char *extra[] = { "--disk", self->disk, "--no-reboot", NULL };
+	int fd;
+
+	fd = new_disk(self, 4 << 20);
+	ASSERT_LE(0, fd);
+	close(fd);
+	boot(self->b, "reboot", extra, NULL);
+	TH_LOG("boot and reboot with --no-reboot: %.1f s", self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_EQ(1u, count_output(self->b, INIT_UP));
+	EXPECT_OUTPUT(self->b, "guest: boot 1, reboot type kbd");
+	EXPECT_OUTPUT(self->b, "hospes: the guest rebooted; --no-reboot: stopped");
+	EXPECT_EQ(NULL, strstr(self->b->out, "guest: boot 2"));
+}
+
 TEST_HARNESS_MAIN
