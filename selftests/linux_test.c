@@ -5,8 +5,10 @@
  * hospes.guest= on the command line says (scripts/testhost/guest-init).
  * Each test is one boot: to a shell that reads what is typed (the 8250's
  * receive interrupt) and powers off through ACPI; the same on a virtio
- * console; with two vCPUs writing a virtio-blk disk; and a kernel panic,
- * which pvpanic reports.
+ * console; with two vCPUs writing a virtio-blk disk; a kernel panic,
+ * which pvpanic reports; a 4G guest using its RAM above 4 GiB; a reboot
+ * with --no-reboot. One is three boots in one `hospes run`: two reboots
+ * (8042 and ACPI reset), each restarting the guest.
  *
  * Files: $HOSPES_BIN, /hospes/bin/hospes or ../userspace/hospes next to
  * this binary; the guest's vmlinuz and initramfs.cpio.gz in
@@ -92,6 +94,7 @@ static double now_s(void)
 struct boot {
 	int status;		/* exit code, 128 + signal, -1: killed at timeout */
 	double seconds;
+	double first_output, init_up;	/* seconds from the start; 0: never */
 	size_t len;
 	char out[OUT_MAX + 1];	/* stdout and stderr, interleaved */
 };
@@ -127,6 +130,7 @@ static void boot(struct boot *b, const char *mode, const char *const *extra,
 	b->len = 0;
 	b->out[0] = '\0';
 	b->status = -2;
+	b->first_output = b->init_up = 0;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return;
 	b->seconds = now_s();
@@ -158,8 +162,12 @@ static void boot(struct boot *b, const char *mode, const char *const *extra,
 		n = read(out[0], b->out + b->len, OUT_MAX - b->len);
 		if (n <= 0)
 			break;		/* hospes has gone: its output ended */
+		if (!b->len)
+			b->first_output = now_s() - b->seconds;
 		b->len += n;
 		b->out[b->len] = '\0';
+		if (!b->init_up && strstr(b->out, INIT_UP))
+			b->init_up = now_s() - b->seconds;
 		if (type && strstr(b->out, INIT_UP)) {
 			if (write(in[1], type, strlen(type)) < 0)
 				break;
@@ -358,9 +366,9 @@ LINUX_TEST(a_4g_guest_has_and_uses_ram_above_4g)
 		sscanf(stats, "pages_mapped_4k=%llu pages_mapped_2m=%llu",
 		       &small, &huge);
 	/* What the guest touched is what the host pinned for it. */
-	TH_LOG("boot with 4G, 64M written above 4G and poweroff: %.1f s, %llu MiB of guest RAM mapped (%llu 4K and %llu 2M pages)",
-	       self->b->seconds, (small * 4096 + huge * (2 << 20)) >> 20,
-	       small, huge);
+	TH_LOG("boot with 4G, 64M written above 4G and poweroff: %.1f s (first output at %.1f s, init at %.1f s), %llu MiB of guest RAM mapped (%llu 4K and %llu 2M pages)",
+	       self->b->seconds, self->b->first_output, self->b->init_up,
+	       (small * 4096 + huge * (2 << 20)) >> 20, small, huge);
 	times = strstr(self->b->out, "guest: seconds since boot:");
 	if (times)
 		TH_LOG("%.*s", (int)strcspn(times, "\r\n"), times);
@@ -419,7 +427,8 @@ LINUX_TEST(with_no_reboot_a_reboot_ends_the_run_with_0)
 	ASSERT_LE(0, fd);
 	close(fd);
 	boot(self->b, "reboot", extra, NULL);
-	TH_LOG("boot and reboot with --no-reboot: %.1f s", self->b->seconds);
+	TH_LOG("boot and reboot with --no-reboot: %.1f s (first output at %.1f s, init at %.1f s)",
+	       self->b->seconds, self->b->first_output, self->b->init_up);
 	ASSERT_STATUS(self->b, 0);
 	EXPECT_EQ(1u, count_output(self->b, INIT_UP));
 	EXPECT_OUTPUT(self->b, "guest: boot 1, reboot type kbd");
