@@ -6,7 +6,9 @@
  * Each test is one boot: to a shell that reads what is typed (the 8250's
  * receive interrupt) and powers off through ACPI; the same on a virtio
  * console; with two vCPUs writing a virtio-blk disk; a kernel panic,
- * which pvpanic reports; and TCP both ways over virtio-net on a tap.
+ * which pvpanic reports; a 4G guest using its RAM above 4 GiB; a reboot
+ * with --no-reboot; and TCP both ways over virtio-net on a tap. One is three boots in one `hospes run`: two reboots
+ * (8042 and ACPI reset), each restarting the guest.
  *
  * Files: $HOSPES_BIN, /hospes/bin/hospes or ../userspace/hospes next to
  * this binary; the guest's vmlinuz and initramfs.cpio.gz in
@@ -103,6 +105,7 @@ static double now_s(void)
 struct boot {
 	int status;		/* exit code, 128 + signal, -1: killed at timeout */
 	double seconds;
+	double first_output, init_up;	/* seconds from the start; 0: never */
 	size_t len;
 	char out[OUT_MAX + 1];	/* stdout and stderr, interleaved */
 };
@@ -138,6 +141,7 @@ static void boot(struct boot *b, const char *mode, const char *const *extra,
 	b->len = 0;
 	b->out[0] = '\0';
 	b->status = -2;
+	b->first_output = b->init_up = 0;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return;
 	b->seconds = now_s();
@@ -169,8 +173,12 @@ static void boot(struct boot *b, const char *mode, const char *const *extra,
 		n = read(out[0], b->out + b->len, OUT_MAX - b->len);
 		if (n <= 0)
 			break;		/* hospes has gone: its output ended */
+		if (!b->len)
+			b->first_output = now_s() - b->seconds;
 		b->len += n;
 		b->out[b->len] = '\0';
+		if (!b->init_up && strstr(b->out, INIT_UP))
+			b->init_up = now_s() - b->seconds;
 		if (type && strstr(b->out, INIT_UP)) {
 			if (write(in[1], type, strlen(type)) < 0)
 				break;
@@ -328,6 +336,121 @@ LINUX_TEST(a_file_that_is_no_bzimage_is_refused)
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(EXIT_VMM_ERROR, WEXITSTATUS(st));
 	EXPECT_NE(NULL, strstr(msg, "not a Linux bzImage")) TH_LOG("%s", msg);
+}
+
+/* How often s is in the output. */
+static unsigned int count_output(const struct boot *b, const char *s)
+{
+	const char *p = b->out;
+	unsigned int n = 0;
+
+	while ((p = strstr(p, s))) {
+		n++;
+		p += strlen(s);
+	}
+	return n;
+}
+
+/* A zeroed image of bytes at self->disk (gone at teardown): its fd. */
+static int new_disk(FIXTURE_DATA(guest) *self, off_t bytes)
+{
+	int fd;
+
+	snprintf(self->disk, sizeof(self->disk), "/tmp/hospes-linux-disk-XXXXXX");
+	fd = mkstemp(self->disk);
+	if (fd >= 0 && ftruncate(fd, bytes)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * RAM beyond 3 GiB goes above 4 GiB (userspace/linux.h): the guest's
+ * e820 map says so, and it fills a tmpfs file from its ZONE_NORMAL (RAM
+ * above 4 GiB on x86-64) and reads the pattern back.
+ */
+LINUX_TEST(a_4g_guest_has_and_uses_ram_above_4g)
+{
+	const char *extra[] = { "--memory", "4G", "--stats", NULL };
+	unsigned long long small = 0, huge = 0;
+	const char *total, *stats, *times;
+
+	boot(self->b, "highmem", extra, NULL);
+	stats = strstr(self->b->out, "pages_mapped_4k=");
+	if (stats)
+		sscanf(stats, "pages_mapped_4k=%llu pages_mapped_2m=%llu",
+		       &small, &huge);
+	/* What the guest touched is what the host pinned for it. */
+	TH_LOG("boot with 4G, 64M written above 4G and poweroff: %.1f s (first output at %.1f s, init at %.1f s), %llu MiB of guest RAM mapped (%llu 4K and %llu 2M pages)",
+	       self->b->seconds, self->b->first_output, self->b->init_up,
+	       (small * 4096 + huge * (2 << 20)) >> 20, small, huge);
+	times = strstr(self->b->out, "guest: seconds since boot:");
+	if (times)
+		TH_LOG("%.*s", (int)strcspn(times, "\r\n"), times);
+	ASSERT_STATUS(self->b, 0);
+	total = strstr(self->b->out, "guest: MemTotal ");
+	ASSERT_NE(NULL, total) TH_LOG("%s", tail(self->b));
+	EXPECT_LT(3ull << 20, strtoull(total + 16, NULL, 10));	/* kB */
+	EXPECT_OUTPUT(self->b, "guest: iomem 100000000-13fffffff : System RAM");
+	EXPECT_OUTPUT(self->b, "guest: high memory pattern ok");
+}
+
+/*
+ * Each boot counts itself on the disk: the first resets through the 8042
+ * (Linux's reboot type "kbd"), the second through the ACPI reset register
+ * (its default), and the same `hospes run` builds the machine again each
+ * time; the third boot powers off. Two vCPUs: Linux parks the second
+ * before it resets, and starts it again in each new machine.
+ */
+LINUX_TEST(a_reboot_restarts_the_guest_in_the_same_run)
+{
+	const char *extra[] = { "--disk", self->disk, "--cpus", "2", NULL };
+	const char *first, *second, *third;
+	char sector[512];
+	int fd;
+
+	fd = new_disk(self, 4 << 20);
+	ASSERT_LE(0, fd);
+	boot(self->b, "reboot", extra, NULL);
+	TH_LOG("three boots, two reboots and poweroff: %.1f s",
+	       self->b->seconds);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_EQ(3u, count_output(self->b, INIT_UP ", nproc=2,"));
+	first = strstr(self->b->out, "guest: boot 1, reboot type kbd");
+	second = strstr(self->b->out, "guest: boot 2, reboot type acpi");
+	third = strstr(self->b->out, "guest: boot 3");
+	ASSERT_NE(NULL, first) TH_LOG("%s", tail(self->b));
+	ASSERT_NE(NULL, second) TH_LOG("%s", tail(self->b));
+	ASSERT_NE(NULL, third) TH_LOG("%s", tail(self->b));
+	EXPECT_NE(NULL, strstr(first, "hospes: guest rebooted (1)"));
+	EXPECT_NE(NULL, strstr(second, "hospes: guest rebooted (2)"));
+	EXPECT_EQ(NULL, strstr(self->b->out, "guest rebooted (3)"));
+	EXPECT_LT(first, second);
+	EXPECT_LT(second, third);
+	ASSERT_EQ(sizeof(sector), pread(fd, sector, sizeof(sector), 1024));
+	close(fd);
+	sector[sizeof(sector) - 1] = '\0';
+	EXPECT_STREQ("hospes-boot-count 3\n", sector);
+}
+
+/* As `qemu -no-reboot`: the reboot ends the run, successfully. */
+LINUX_TEST(with_no_reboot_a_reboot_ends_the_run_with_0)
+{
+	const char *extra[] = { "--disk", self->disk, "--no-reboot", NULL };
+	int fd;
+
+	fd = new_disk(self, 4 << 20);
+	ASSERT_LE(0, fd);
+	close(fd);
+	boot(self->b, "reboot", extra, NULL);
+	TH_LOG("boot and reboot with --no-reboot: %.1f s (first output at %.1f s, init at %.1f s)",
+	       self->b->seconds, self->b->first_output, self->b->init_up);
+	ASSERT_STATUS(self->b, 0);
+	EXPECT_EQ(1u, count_output(self->b, INIT_UP));
+	EXPECT_OUTPUT(self->b, "guest: boot 1, reboot type kbd");
+	EXPECT_OUTPUT(self->b, "hospes: the guest rebooted; --no-reboot: stopped");
+	EXPECT_EQ(NULL, strstr(self->b->out, "guest: boot 2"));
 }
 
 /* ---- virtio-net on a tap -------------------------------------------- */

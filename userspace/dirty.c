@@ -12,9 +12,25 @@ uint64_t dirty_words(const struct machine *m)
 	return (m->mem.size / GUEST_PAGE_SIZE + 63) / 64;
 }
 
+/* Logging on or off for every RAM slot: 0, or -1 with errno. */
 static int log_dirty(struct machine *m, bool on)
 {
-	return vm_log_dirty(&m->vm, MACHINE_RAM_SLOT, 0, m->mem.size, m->mem.host, on);
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < guest_mem_nr_ranges(&m->mem); i++) {
+		struct guest_mem_range r;
+
+		guest_mem_range(&m->mem, i, &r);
+		/* Turning off goes on through a failure: it must all end. */
+		if (vm_log_dirty(&m->vm, MACHINE_RAM_SLOT + i, r.gpa, r.size,
+				 m->mem.host + r.offset, on) && !ret) {
+			ret = -1;
+			if (on)
+				break;
+		}
+	}
+	return ret;
 }
 
 int dirty_start(struct machine *m, char *err, size_t errlen)
@@ -33,7 +49,7 @@ int dirty_start(struct machine *m, char *err, size_t errlen)
 	if (log_dirty(m, true)) {
 		snprintf(err, errlen, "cannot log dirty pages (HOSPES_MEM_LOG_DIRTY): %s",
 			 strerror(errno));
-		__atomic_store_n(&m->mem.tracking, false, __ATOMIC_RELEASE);
+		dirty_stop(m);
 		return -1;
 	}
 	return 0;
@@ -45,9 +61,21 @@ int64_t dirty_collect(struct machine *m, uint64_t *bitmap, uint64_t *scratch,
 	uint64_t words = dirty_words(m), i;
 	int64_t fresh = 0;
 
-	if (vm_get_dirty_log(&m->vm, MACHINE_RAM_SLOT, scratch) < 0) {
-		snprintf(err, errlen, "HOSPES_GET_DIRTY_LOG: %s", strerror(errno));
-		return -1;
+	/*
+	 * Each slot's bitmap lands at its range's first RAM page index, a
+	 * whole word (GUEST_MEM_SPLIT_ALIGN): scratch is indexed as bitmap.
+	 */
+	for (i = 0; i < guest_mem_nr_ranges(&m->mem); i++) {
+		struct guest_mem_range r;
+
+		guest_mem_range(&m->mem, i, &r);
+		if (vm_get_dirty_log(&m->vm, MACHINE_RAM_SLOT + i,
+				     scratch + r.offset / GUEST_PAGE_SIZE / 64) < 0) {
+			snprintf(err, errlen, "HOSPES_GET_DIRTY_LOG (slot %llu): %s",
+				 (unsigned long long)(MACHINE_RAM_SLOT + i),
+				 strerror(errno));
+			return -1;
+		}
 	}
 	for (i = 0; i < words; i++) {
 		uint64_t bits = scratch[i] |

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Which guest pages changed since the last look, during a migration: the
- * kernel's dirty log of the RAM slot (the guest's writes and the kernel's
- * on its behalf) merged with the VMM's own writes (guest_mem.written).
+ * kernel's dirty logs of the RAM slots (the guest's writes and the
+ * kernel's on its behalf) merged with the VMM's own writes
+ * (guest_mem.written). Bitmaps are indexed by RAM page index (guest_mem.h),
+ * not by guest-physical page: one bit per page of RAM, none for the hole.
  */
 #ifndef HOSPES_DIRTY_H
 #define HOSPES_DIRTY_H

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <cpuid.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,18 +146,53 @@ static int write_cmdline(struct machine *m, const struct bzimage *img,
 	return 0;
 }
 
-static void describe_memory(struct machine *m, struct bzimage_params *p,
-			    struct e820_entry e820[4])
+/*
+ * The e820 map of mem: RAM below the EBDA, the EBDA and the ACPI area
+ * reserved, RAM from 1 MiB, and the RAM above the hole if there is some.
+ * The number of entries (at most LINUX_E820_MAX).
+ */
+unsigned int linux_e820(const struct guest_mem *mem,
+			struct e820_entry e820[LINUX_E820_MAX])
 {
-	e820[0] = (struct e820_entry){ 0, LOW_RAM_END, E820_RAM };
-	e820[1] = (struct e820_entry){ LOW_RAM_END, 0xa0000 - LOW_RAM_END,
-				       E820_RESERVED };
-	e820[2] = (struct e820_entry){ ACPI_TABLES_GPA, ACPI_TABLES_SIZE,
-				       E820_RESERVED };
-	e820[3] = (struct e820_entry){ BZIMAGE_LOAD_GPA,
-				       m->mem.size - BZIMAGE_LOAD_GPA, E820_RAM };
-	p->e820 = e820;
-	p->nr_e820 = 4;
+	unsigned int i, n = 0;
+
+	e820[n++] = (struct e820_entry){ 0, LOW_RAM_END, E820_RAM };
+	e820[n++] = (struct e820_entry){ LOW_RAM_END, 0xa0000 - LOW_RAM_END,
+					 E820_RESERVED };
+	e820[n++] = (struct e820_entry){ ACPI_TABLES_GPA, ACPI_TABLES_SIZE,
+					 E820_RESERVED };
+	for (i = 0; i < guest_mem_nr_ranges(mem); i++) {
+		struct guest_mem_range r;
+
+		guest_mem_range(mem, i, &r);
+		/* The first range's first MiB is described above. */
+		if (!i) {
+			r.size -= BZIMAGE_LOAD_GPA;
+			r.gpa = BZIMAGE_LOAD_GPA;
+		}
+		e820[n++] = (struct e820_entry){ r.gpa, r.size, E820_RAM };
+	}
+	return n;
+}
+
+/*
+ * RAM must end where the guest can address it: its MAXPHYADDR is the
+ * host's (CPUID 0x80000008 EAX[7:0]; the nested page tables reach at least
+ * as far, and HOSPES_SET_MEMORY_REGION refuses what they cannot).
+ */
+static int check_ram_end(const struct guest_mem *mem)
+{
+	unsigned int eax, ebx, ecx, edx, bits = 36;	/* without the leaf */
+	uint64_t end = guest_mem_end(mem);
+
+	if (__get_cpuid(0x80000008, &eax, &ebx, &ecx, &edx))
+		bits = eax & 0xff;
+	if (bits >= 64 || end <= 1ull << bits)
+		return 0;
+	fprintf(stderr, "hospes: --memory: %llu MiB of RAM would end at %#llx, beyond the %u physical address bits of the CPU\n",
+		(unsigned long long)(mem->size >> 20), (unsigned long long)end,
+		bits);
+	return -1;
 }
 
 /* The next virtio-mmio window and pin, listed for the DSDT. */
@@ -182,7 +218,7 @@ static int add_devices(struct machine *m, struct acpi_config *acpi,
 	unsigned int i;
 
 	if (serial8250_model.setup(m) || cmos_rtc_attach(m) ||
-	    acpi_pm_attach(m) || pvpanic_attach(m))
+	    acpi_pm_attach(m) || i8042_attach(m) || pvpanic_attach(m))
 		return -1;
 	if (cfg->disk) {
 		struct acpi_mmio_device *d = virtio_slot(acpi, mmio);
@@ -223,24 +259,25 @@ int linux_build(struct machine *m)
 		.mmio = mmio,
 	};
 	struct bzimage_params params = { .cmdline_gpa = CMDLINE_GPA };
-	struct e820_entry e820[4];
+	struct e820_entry e820[LINUX_E820_MAX];
+	struct guest_mem_range low;
 	struct bzimage img;
 	unsigned int tsc_khz;
 	char err[256];
 
-	if (cfg->mem_bytes > LINUX_MAX_MEMORY) {
-		fprintf(stderr, "hospes: --memory: at most %llu GiB for a Linux guest (its RAM ends below the device windows)\n",
-			LINUX_MAX_MEMORY >> 30);
-		return -1;
-	}
-	if (machine_alloc_ram(m))
+	if (machine_alloc_ram(m) || check_ram_end(&m->mem))
 		return -1;
 	if (bzimage_load_file(cfg->kernel, &m->mem, &img, err, sizeof(err))) {
 		fprintf(stderr, "hospes: %s: %s\n", cfg->kernel, err);
 		return -1;
 	}
+	/*
+	 * Below the hole: the kernel could take it higher (its xloadflags
+	 * say so), but one range must hold it, and the low one always does.
+	 */
+	guest_mem_range(&m->mem, 0, &low);
 	if (cfg->initrd &&
-	    bzimage_load_initrd(&img, &m->mem, m->mem.size, cfg->initrd,
+	    bzimage_load_initrd(&img, &m->mem, low.size, cfg->initrd,
 				&params.initrd_gpa, &params.initrd_size, err,
 				sizeof(err))) {
 		fprintf(stderr, "hospes: --initrd %s: %s\n", cfg->initrd, err);
@@ -257,15 +294,15 @@ int linux_build(struct machine *m)
 		return -1;
 	write_gdt(&m->mem);
 	x86_identity_map(&m->mem, PAGE_TABLES_GPA, IDENTITY_END);
-	if (console_open(&m->console, cfg->console))
+	if (machine_open_console(m))
 		return -1;
-	m->console_open = true;
 	if (add_devices(m, &acpi, mmio))
 		return -1;
 	params.rsdp_gpa = acpi_build(&m->mem, &acpi);
 	if (!params.rsdp_gpa)
 		return -1;
-	describe_memory(m, &params, e820);
+	params.e820 = e820;
+	params.nr_e820 = linux_e820(&m->mem, e820);
 	bzimage_write_params(&img, &m->mem, PARAMS_GPA, &params);
 	return create_vcpus(m, img.entry);
 }

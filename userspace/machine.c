@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "linux.h"
 #include "machine.h"
 #include "util.h"
 #include "vcpu.h"
@@ -57,29 +58,67 @@ void machine_destroy(struct machine *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
+/*
+ * Guest RAM starts on a 2 MiB boundary, so that where the host backs it
+ * with transparent huge pages they line up with the guest's 2 MiB pages
+ * and the module maps each with one nested-page-table entry (one exit
+ * instead of 512).
+ */
+#define RAM_ALIGN	(2ull << 20)
+
 int machine_alloc_ram(struct machine *m)
 {
-	uint64_t bytes = m->cfg->mem_bytes;
-	void *ram;
+	uint64_t bytes = m->cfg->mem_bytes, head;
+	uint8_t *raw, *ram;
 
 	/* Untouched pages cost nothing: a guest rarely uses all of its RAM. */
-	ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	raw = mmap(NULL, bytes + RAM_ALIGN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED) {
+	if (raw == MAP_FAILED) {
 		fprintf(stderr, "hospes: cannot allocate %llu MiB of guest memory: %m\n",
 			(unsigned long long)(bytes / MIB));
 		return -1;
 	}
-	m->mem = (struct guest_mem){ .host = ram, .size = bytes };
+	head = -(uintptr_t)raw & (RAM_ALIGN - 1);
+	ram = raw + head;
+	if (head)
+		munmap(raw, head);
+	munmap(ram + bytes, RAM_ALIGN - head);
+	m->mem = (struct guest_mem){ .host = ram };
+	/* The constants are aligned: this cannot fail. */
+	if (m->cfg->linux_boot)
+		guest_mem_layout(&m->mem, bytes, LINUX_RAM_HOLE_START,
+				 LINUX_HIGH_RAM_GPA);
+	else
+		guest_mem_layout(&m->mem, bytes, 0, 0);
 	return 0;
 }
 
 int machine_create_vm(struct machine *m)
 {
+	unsigned int i;
+
 	if (vm_create(&m->vm))
 		return -1;
-	return vm_set_memory(&m->vm, MACHINE_RAM_SLOT, 0, m->mem.size,
-			     m->mem.host);
+	for (i = 0; i < guest_mem_nr_ranges(&m->mem); i++) {
+		struct guest_mem_range r;
+
+		guest_mem_range(&m->mem, i, &r);
+		if (vm_set_memory(&m->vm, MACHINE_RAM_SLOT + i, r.gpa, r.size,
+				  m->mem.host + r.offset))
+			return -1;
+	}
+	return 0;
+}
+
+int machine_open_console(struct machine *m)
+{
+	if (m->console_open)
+		return 0;
+	if (console_open(&m->console, m->cfg->console))
+		return -1;
+	m->console_open = true;
+	return 0;
 }
 
 void machine_add_device(struct machine *m, struct device *dev)
@@ -88,12 +127,31 @@ void machine_add_device(struct machine *m, struct device *dev)
 	m->devices = dev;
 }
 
+int machine_attach_pio(struct machine *m, struct device *dev, uint16_t port,
+		       unsigned int n, const struct bus_ops *ops)
+{
+	int err;
+
+	if (!dev) {
+		fprintf(stderr, "hospes: out of memory\n");
+		return -1;
+	}
+	machine_add_device(m, dev);
+	err = bus_add_range(&m->bus, BUS_PIO, port, n, ops, dev);
+	if (err) {
+		fprintf(stderr, "hospes: %s at %#x: %s\n", dev->name, port,
+			strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
 uint32_t machine_alloc_port(struct machine *m)
 {
 	return m->next_port++;
 }
 
-void machine_stop(struct machine *m, int status)
+static void stop(struct machine *m, int status, bool reboot)
 {
 	bool first;
 
@@ -101,6 +159,7 @@ void machine_stop(struct machine *m, int status)
 	first = !machine_stopping(m);
 	if (first) {
 		m->exit_status = status;
+		m->rebooting = reboot;
 		atomic_store_explicit(&m->stopping, true, memory_order_release);
 		pthread_cond_broadcast(&m->cond);
 	}
@@ -111,6 +170,38 @@ void machine_stop(struct machine *m, int status)
 	vcpus_kick(m);
 	/* Blocked in every thread: it waits for machine_wait() to take it. */
 	kill(getpid(), STOPPED_SIGNAL);
+}
+
+void machine_stop(struct machine *m, int status)
+{
+	stop(m, status, false);
+}
+
+void machine_reboot(struct machine *m)
+{
+	stop(m, 0, true);
+}
+
+void machine_restart(struct machine *m)
+{
+	const struct vm_config *cfg = m->cfg;
+	bool keep = m->console_open;
+	struct console con;
+
+	/* Every thread that could use the console is gone with the machine. */
+	m->console_open = false;
+	if (keep)
+		pthread_mutex_destroy(&m->console.lock);
+	con = m->console;
+	machine_destroy(m);
+	machine_init(m, cfg);
+	if (!keep)
+		return;
+	m->console = con;
+	/* A copy of a mutex is no mutex: the one destroyed above is re-made. */
+	pthread_mutex_init(&m->console.lock, NULL);
+	atomic_store(&m->console.stopping, false);
+	m->console_open = true;
 }
 
 void machine_park(struct machine *m)

@@ -26,7 +26,13 @@
 /* Stopped by signal n: 128 + n, as a shell reports it. */
 
 #define MACHINE_MAX_MEMORY	(1024ull << 30)
-/* All of guest RAM is one memory slot at guest-physical 0. */
+/*
+ * Guest RAM's memory slots: range i of guest_mem (the RAM at 0, and the
+ * RAM above a machine's hole below 4 GiB, if it has one) is slot
+ * MACHINE_RAM_SLOT + i. The layout is a function of the memory size and
+ * the machine kind alone (machine_alloc_ram()), so a restored or migrated
+ * machine gets the same one from its configuration.
+ */
 #define MACHINE_RAM_SLOT	0
 
 #define VM_MAX_NETS		4
@@ -45,6 +51,7 @@ struct vm_config {
 	unsigned int nr_nets;
 	enum console_kind console;
 	bool stats;			/* --stats: counters on stderr at the end */
+	bool no_reboot;			/* --no-reboot: a reboot ends the run */
 };
 
 struct machine;
@@ -78,6 +85,7 @@ struct machine {
 	pthread_cond_t cond;		/* signalled when stopping is set */
 	atomic_bool stopping;
 	int exit_status;
+	bool rebooting;			/* the stop was the guest's reset */
 	unsigned int parked;		/* vCPUs that can never run again */
 
 	/* Pausing for a save or migration (pause.c), under lock. */
@@ -98,12 +106,28 @@ struct machine {
 void machine_init(struct machine *m, const struct vm_config *cfg);
 void machine_destroy(struct machine *m);
 
-/* Guest RAM of cfg->mem_bytes, zeroed. 0, or -1 after printing why. */
+/*
+ * Guest RAM of cfg->mem_bytes, zeroed, laid out for the machine kind: all
+ * at 0 for a PV machine, split around the PC hole for a Linux one
+ * (linux.h). 0, or -1 after printing why.
+ */
 int machine_alloc_ram(struct machine *m);
-/* The VM, with the RAM as its memory slot. 0, or -1 after printing why. */
+/* The VM, with the RAM as its memory slots. 0, or -1 after printing why. */
 int machine_create_vm(struct machine *m);
 
+/*
+ * The console of cfg->console, unless the machine kept one across a
+ * reboot. 0, or -1 after printing why.
+ */
+int machine_open_console(struct machine *m);
+
 void machine_add_device(struct machine *m, struct device *dev);
+/*
+ * Add dev (device_init() done; NULL: out of memory) to m and give it ports
+ * [port, port + n). 0, or -1 after printing why (dev is m's either way).
+ */
+int machine_attach_pio(struct machine *m, struct device *dev, uint16_t port,
+		       unsigned int n, const struct bus_ops *ops);
 uint32_t machine_alloc_port(struct machine *m);
 
 /*
@@ -115,6 +139,18 @@ static inline bool machine_stopping(struct machine *m)
 {
 	return atomic_load_explicit(&m->stopping, memory_order_acquire);
 }
+/*
+ * The guest reset the machine (a reboot): stop it with status 0 and
+ * rebooting set, for its owner to build it again (machine_restart()) or
+ * to end there.
+ */
+void machine_reboot(struct machine *m);
+/*
+ * After a reboot stopped m: free all of it but the console, which the
+ * next machine keeps (the same pty, the same input), and make m empty
+ * again, as machine_init() leaves it, for a new build.
+ */
+void machine_restart(struct machine *m);
 /*
  * Called by a vCPU that nothing can wake up again (HLT with interrupts
  * off): waits until the machine stops, and stops it if every vCPU is parked.

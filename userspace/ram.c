@@ -51,12 +51,13 @@ static int chunk_flush(struct stream_writer *w, struct chunk *c)
 	return ret;
 }
 
-/* Add page (already copied to the end of buf if data) to the open run or a new one. */
-static void chunk_add(struct chunk *c, uint64_t page, uint32_t kind,
+/*
+ * Add the page at gpa (already copied to the end of buf if data) to the
+ * open run, or a new one: a run never spans a hole in guest RAM.
+ */
+static void chunk_add(struct chunk *c, uint64_t gpa, uint32_t kind,
 		      const uint8_t *copy)
 {
-	uint64_t gpa = page * GUEST_PAGE_SIZE;
-
 	if (!c->run || c->run->kind != kind ||
 	    c->run->gpa + c->run->pages * GUEST_PAGE_SIZE != gpa) {
 		c->run = (struct ram_run *)(c->buf + c->len);
@@ -102,7 +103,8 @@ int ram_put_pages(struct stream_writer *w, const struct guest_mem *mem,
 		if (c.len + sizeof(struct ram_run) + GUEST_PAGE_SIZE > CHUNK_BYTES &&
 		    chunk_flush(w, &c))
 			break;
-		chunk_add(&c, page, zero ? RUN_ZERO : RUN_DATA, copy);
+		chunk_add(&c, guest_mem_page_gpa(mem, page),
+			  zero ? RUN_ZERO : RUN_DATA, copy);
 		if (zero)
 			stats->zero_pages++;
 		else

@@ -19,7 +19,8 @@ struct ram_stats {
 };
 
 /*
- * Send the pages whose bits are set in bitmap (every page if NULL). With
+ * Send the pages whose bits are set in bitmap (indexed by RAM page index,
+ * guest_mem.h; every page if NULL), as runs by guest-physical address. With
  * skip_zero, zero pages are left out: the receiver's RAM starts zeroed,
  * so that is for a first pass only. Each page is copied before it is
  * hashed and written, so a guest writing it meanwhile cannot make the

@@ -54,7 +54,7 @@ static void usage(FILE *out)
 		"                    or $HOSPES_RUNTIME_DIR\n"
 		"  --kernel BZIMAGE  boot an unmodified Linux kernel instead (x86 boot\n"
 		"                    protocol; ACPI, 8250 on IRQ 4, --disk as virtio-blk;\n"
-		"                    at most 3G of memory; userspace/README.md)\n"
+		"                    RAM beyond 3G goes above 4G; userspace/README.md)\n"
 		"  --initrd FILE     its initramfs\n"
 		"  --virtio-console  with --kernel: a virtio console (hvc0) on the console,\n"
 		"                    which then takes the console's input, not the UART\n"
@@ -65,6 +65,8 @@ static void usage(FILE *out)
 		"                    (a persistent tap: ip tuntap add dev IFNAME mode tap\n"
 		"                    user USER). The MAC defaults to a locally administered\n"
 		"                    one derived from IFNAME. Up to %d times\n"
+		"  --no-reboot       with --kernel: a guest reboot ends the run (status 0)\n"
+		"                    instead of restarting the guest\n"
 		"  --incoming tcp:[HOST:]PORT\n"
 		"                    listen there (port 0: any, printed on stderr) for a\n"
 		"                    migration; exit %d if it fails before the guest runs\n"
@@ -73,10 +75,15 @@ static void usage(FILE *out)
 		"The console carries the PV console hypercall and the 8250 UART at 0x3f8.\n"
 		"SIGINT, SIGTERM and SIGHUP stop the guest where it is and free the VM.\n"
 		"\n"
+		"A Linux guest that reboots (ACPI reset register, 8042 reset command)\n"
+		"restarts in the same process, on the same console and control socket:\n"
+		"a new VM, its RAM zeroed, the kernel and initramfs loaded again;\n"
+		"\"hospes: guest rebooted (N)\" on stderr says so.\n"
+		"\n"
 		"Exit status:\n"
 		"  N       the guest powered off with code N (255 for codes above 255)\n"
-		"  0       also when the guest asks for a reboot: hospes does not restart\n"
-		"          guests, it stops them with a note\n"
+		"  0       also when the guest asks for a reboot that is not done: a PV\n"
+		"          guest's, or with --no-reboot; stopped with a note\n"
 		"  %d       hospes could not start or run the VM (bad file, no module...)\n"
 		"  %d       bad usage\n"
 		"  %d       the guest died: crashed, triple-faulted, or halted every vCPU\n"
@@ -99,6 +106,7 @@ enum {
 	OPT_INITRD,
 	OPT_VIRTIO_CONSOLE,
 	OPT_NET,
+	OPT_NO_REBOOT,
 };
 
 static const struct option options[] = {
@@ -114,6 +122,7 @@ static const struct option options[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "virtio-console", no_argument, NULL, OPT_VIRTIO_CONSOLE },
 	{ "net", required_argument, NULL, OPT_NET },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -177,7 +186,8 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 		machine_options |= opt == OPT_MEMORY || opt == OPT_CPUS ||
 				   opt == OPT_CMDLINE || opt == OPT_DISK ||
 				   opt == OPT_KERNEL || opt == OPT_INITRD ||
-				   opt == OPT_VIRTIO_CONSOLE || opt == OPT_NET;
+				   opt == OPT_VIRTIO_CONSOLE || opt == OPT_NET ||
+				   opt == OPT_NO_REBOOT;
 		switch (opt) {
 		case OPT_MEMORY:
 			if (check_memory(optarg, &cfg->mem_bytes))
@@ -220,6 +230,9 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 			if (check_net(optarg, cfg))
 				return -1;
 			break;
+		case OPT_NO_REBOOT:
+			cfg->no_reboot = true;
+			break;
 		case OPT_STATS:
 			cfg->stats = true;
 			break;
@@ -237,9 +250,9 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 			return bad_usage("%s", "--incoming takes the VM as it comes: no KERNEL, --memory, --cpus, --cmdline or --disk");
 		return 0;
 	}
-	if ((cfg->initrd || cfg->virtio_console || cfg->nr_nets) &&
-	    !cfg->linux_boot)
-		return bad_usage("%s", "--initrd, --virtio-console and --net go with --kernel");
+	if ((cfg->initrd || cfg->virtio_console || cfg->nr_nets ||
+	     cfg->no_reboot) && !cfg->linux_boot)
+		return bad_usage("%s", "--initrd, --virtio-console, --net and --no-reboot go with --kernel");
 	if (cfg->linux_boot)
 		return optind == argc ? 0 :
 		       bad_usage("%s", "--kernel names the kernel: no KERNEL argument");
@@ -270,9 +283,8 @@ static int build(struct machine *m, const struct vm_config *cfg)
 		fprintf(stderr, "hospes: %s: %s\n", cfg->kernel, err);
 		return -1;
 	}
-	if (console_open(&m->console, cfg->console))
+	if (machine_open_console(m))
 		return -1;
-	m->console_open = true;
 	if (machine_create_vm(m))
 		return -1;
 	for (i = 0; i < nr_device_models; i++)
@@ -320,6 +332,7 @@ static void print_stats(struct vm *vm)
 int verb_run(int argc, char **argv)
 {
 	const char *incoming;
+	unsigned int reboots = 0;
 	struct vm_config cfg;
 	struct machine m;
 	int ret, status, fd;
@@ -336,13 +349,24 @@ int verb_run(int argc, char **argv)
 		return fd < 0 ? EXIT_VMM_ERROR : incoming_serve(&cfg, fd, true);
 	}
 	machine_init(&m, &cfg);
-	if (build(&m, &cfg)) {
-		machine_destroy(&m);
-		return EXIT_VMM_ERROR;
+	for (;;) {
+		if (build(&m, &cfg)) {
+			status = EXIT_VMM_ERROR;
+			break;
+		}
+		status = machine_serve(&m, NULL, NULL);
+		if (cfg.stats)
+			print_stats(&m.vm);
+		if (!m.rebooting)
+			break;
+		if (cfg.no_reboot) {
+			fprintf(stderr, "hospes: the guest rebooted; --no-reboot: stopped\n");
+			break;
+		}
+		/* As a PC would: the same devices and files, fresh. */
+		fprintf(stderr, "hospes: guest rebooted (%u)\n", ++reboots);
+		machine_restart(&m);
 	}
-	status = machine_serve(&m, NULL, NULL);
-	if (cfg.stats)
-		print_stats(&m.vm);
 	machine_destroy(&m);
 	return status;
 }

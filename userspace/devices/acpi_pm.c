@@ -5,12 +5,12 @@
  * register, all in one port range. No fixed event is ever raised, so
  * status reads 0 and the SCI stays low. What matters is the control
  * block: SLP_EN with the \_S5 sleep type is the guest powering off, which
- * ends `hospes run` with 0; a write of the reset value is a reboot, which
- * hospes answers as for PV guests: stopped, status 0, with a note.
+ * ends `hospes run` with 0; a write of the reset value is a reboot (the
+ * FADT's reset register is what Linux tries first), which stops the
+ * machine for `hospes run` to build it again (machine_reboot()).
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "devices/pc.h"
 #include "machine.h"
@@ -98,8 +98,7 @@ static void acpi_pm_write(struct device *dev, uint64_t offset,
 
 			cnt = (cnt & ~(0xff << shift)) | b << shift;
 		} else if (off == REG_RESET && b == ACPI_RESET_VALUE) {
-			fprintf(stderr, "hospes: the guest asked for a reboot; hospes does not restart guests: stopped\n");
-			machine_stop(pm->m, 0);
+			machine_reboot(pm->m);
 		}
 	}
 	if (offset + size > REG_PM1_CNT && offset < REG_PM1_CNT + 2)
@@ -120,21 +119,11 @@ static void acpi_pm_destroy(struct device *dev)
 int acpi_pm_attach(struct machine *m)
 {
 	struct acpi_pm *pm = calloc(1, sizeof(*pm));
-	int err;
 
-	if (!pm) {
-		fprintf(stderr, "hospes: out of memory\n");
-		return -1;
+	if (pm) {
+		device_init(&pm->dev, "acpi-pm", acpi_pm_destroy);
+		pm->m = m;
 	}
-	device_init(&pm->dev, "acpi-pm", acpi_pm_destroy);
-	pm->m = m;
-	machine_add_device(m, &pm->dev);
-	err = bus_add_range(&m->bus, BUS_PIO, ACPI_PM1A_EVT_PORT, NR_REGS,
-			    &acpi_pm_ops, &pm->dev);
-	if (err) {
-		fprintf(stderr, "hospes: %s at %#x: %s\n", pm->dev.name,
-			ACPI_PM1A_EVT_PORT, strerror(-err));
-		return -1;
-	}
-	return 0;
+	return machine_attach_pio(m, pm ? &pm->dev : NULL, ACPI_PM1A_EVT_PORT,
+				  NR_REGS, &acpi_pm_ops);
 }

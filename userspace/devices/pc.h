@@ -23,8 +23,15 @@ struct machine;
 /* The SCI's GSI; nothing raises it (no fixed events are modelled). */
 #define ACPI_SCI_GSI		9
 
-/* Poweroff through S5 stops the machine with 0; a reset, with a note, too. */
+/* Poweroff through S5 stops the machine with 0; a reset reboots it. */
 int acpi_pm_attach(struct machine *m);
+
+/* ---- 8042 keyboard controller: its reset line only -------------------- */
+
+#define I8042_COMMAND_PORT	0x64
+
+/* Command 0xfe (pulse reset) reboots the machine. */
+int i8042_attach(struct machine *m);
 
 /* ---- pvpanic: the guest reports its own panic ------------------------ */
 

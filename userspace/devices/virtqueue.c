@@ -116,7 +116,7 @@ static void mark_written(struct guest_mem *mem, const struct virtq_chain *c,
 	for (i = 0; i < c->nr_in && written; i++) {
 		size_t n = iov[i].iov_len < written ? iov[i].iov_len : written;
 
-		guest_mem_written(mem, (uint8_t *)iov[i].iov_base - mem->host, n);
+		guest_mem_written_host(mem, iov[i].iov_base, n);
 		written -= n;
 	}
 }

@@ -141,7 +141,9 @@ int bzimage_load(const void *file, size_t size, struct guest_mem *mem,
 	if (img->work_end < img->kernel_end)
 		img->work_end = img->kernel_end;
 	dst = gpa_to_host(mem, BZIMAGE_LOAD_GPA, size - offset);
-	if (!dst || img->work_end > mem->size)
+	/* Where it decompresses itself must be RAM, all of it. */
+	if (!dst || !gpa_to_host(mem, BZIMAGE_LOAD_GPA,
+				 img->work_end - BZIMAGE_LOAD_GPA))
 		return fail(err, errlen, "%llu MiB of memory is too small: the kernel needs %llu MiB to decompress itself",
 			    (unsigned long long)(mem->size >> 20),
 			    (unsigned long long)((img->work_end + (1 << 20) - 1) >> 20));
@@ -195,8 +197,8 @@ int bzimage_load_initrd(const struct bzimage *img, struct guest_mem *mem,
 			uint64_t *size, char *err, size_t errlen)
 {
 	uint64_t top = ram_end < mem->size ? ram_end : mem->size;
+	void *file, *dst;
 	size_t len;
-	void *file;
 
 	if (img->initrd_max < top - 1)
 		top = img->initrd_max + 1;
@@ -213,7 +215,14 @@ int bzimage_load_initrd(const struct bzimage *img, struct guest_mem *mem,
 	}
 	*gpa = (top - len) / GUEST_PAGE_SIZE * GUEST_PAGE_SIZE;
 	*size = len;
-	memcpy(gpa_to_host(mem, *gpa, len), file, len);
+	dst = gpa_to_host(mem, *gpa, len);
+	if (!dst) {
+		munmap(file, len);
+		return fail(err, errlen, "%zu KiB at %#llx: not all RAM (ram_end %#llx is past a hole?)",
+			    len >> 10, (unsigned long long)*gpa,
+			    (unsigned long long)ram_end);
+	}
+	memcpy(dst, file, len);
 	munmap(file, len);
 	return 0;
 }

@@ -59,7 +59,8 @@ int bzimage_load_file(const char *path, struct guest_mem *mem,
 
 /*
  * Read an initramfs into the highest page-aligned place of RAM below
- * ram_end that the kernel allows, above its decompression area: its
+ * ram_end that the kernel allows, above its decompression area ([0,
+ * ram_end) must be RAM: the range below a machine's hole): its
  * guest-physical address in *gpa, its size in *size. -1 with err if it
  * does not fit or cannot be read.
  */
