@@ -328,6 +328,7 @@ int hospes_get_vcpu_events(struct hospes_vcpu *vcpu,
 int hospes_set_vcpu_events(struct hospes_vcpu *vcpu,
 			   struct hospes_vcpu_events __user *ue);
 int hospes_get_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
+int hospes_get_cpuid(struct hospes_vcpu *vcpu, struct hospes_cpuid __user *uc);
 int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
 
 /* lapic.c: the in-kernel local APIC */

@@ -220,3 +220,22 @@ int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux)
 	kfree(x);
 	return ret;
 }
+
+int hospes_get_cpuid(struct hospes_vcpu *vcpu, struct hospes_cpuid __user *uc)
+{
+	u32 room, pad, n = vcpu->cpuid_nent;
+
+	if (get_user(room, &uc->nent) || get_user(pad, &uc->pad))
+		return -EFAULT;
+	if (room > HOSPES_MAX_CPUID_ENTRIES || pad)
+		return -EINVAL;
+	if (put_user(n, &uc->nent))
+		return -EFAULT;
+	if (room < n)
+		return -E2BIG;
+	/* The vCPU mutex the caller holds keeps SET_CPUID from freeing it. */
+	if (n && copy_to_user(uc->entries, vcpu->cpuid,
+			      n * sizeof(*vcpu->cpuid)))
+		return -EFAULT;
+	return 0;
+}

@@ -351,6 +351,15 @@ struct hospes_cpuid {
 #define HOSPES_SET_CPUID	_IOW(HOSPESIO, 0x27, struct hospes_cpuid)
 
 /*
+ * GET_CPUID: the table the guest sees, as SET_CPUID left it (filtered;
+ * the hypervisor leaves, which hospes answers itself, are not in it), for
+ * save and migration. In: nent, the room in entries (at most
+ * HOSPES_MAX_CPUID_ENTRIES), and pad 0. Out: nent, the entries written.
+ * E2BIG, with nent set to the count needed, if the room is too small.
+ */
+#define HOSPES_GET_CPUID	_IOWR(HOSPESIO, 0x30, struct hospes_cpuid)
+
+/*
  * Queue an external interrupt (vector 32..255). It is injected when the
  * guest can take it (RFLAGS.IF set, no interrupt shadow); a halted vCPU
  * wakes up for it. One at a time: EBUSY while one is still queued. May be
