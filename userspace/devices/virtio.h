@@ -128,7 +128,8 @@ bool virtio_mmio_queue_live(const struct virtio_mmio *t, unsigned int q);
  *
  * virtio_mmio_save: append the transport's state (the machine is paused).
  * virtio_mmio_load: parse it into t, whose ops are set, before
- * virtio_mmio_attach(t, m, t->base, t->gsi); 0, or -1 if malformed.
+ * virtio_mmio_attach(t, m, t->base, t->gsi); 0, or -1 if malformed. The
+ * device's own state follows: the device checks blob_done().
  * virtio_mmio_resume: once attached, check every live queue against RAM
  * and serve what the driver made available but the device had not taken
  * yet (so no request is lost; last_avail keeps any from being served

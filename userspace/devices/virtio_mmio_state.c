@@ -97,7 +97,7 @@ int virtio_mmio_load(struct virtio_mmio *t, struct blob *state)
 			return -1;
 	}
 	/* The pin follows InterruptStatus: a state where it does not is forged. */
-	if (!blob_done(state) || t->irq_level != (t->interrupt_status != 0))
+	if (state->bad || t->irq_level != (t->interrupt_status != 0))
 		return -1;
 	return 0;
 }
