@@ -401,34 +401,52 @@ static void refused(struct __test_metadata *_metadata, FIXTURE_DATA(mig) *self,
 	EXPECT_EQ(NULL, strstr(self->cli->out, "counter ")) SHOW(self->cli);
 }
 
-MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
+/*
+ * Boot counter as name, save it to the fixture's file and read that in:
+ * its bytes (for the caller to free), their count in *len; NULL on error.
+ */
+static char *saved_file(struct __test_metadata *_metadata,
+			FIXTURE_DATA(mig) *self, const char *name, size_t *len)
 {
-	const char *save[] = { "save", "dm", self->file, NULL };
+	const char *save[] = { "save", name, self->file, NULL };
 	struct stat st;
 	char *bytes;
 	int fd;
 
-	counting(_metadata, self->src, "dm");
+	counting(_metadata, self->src, name);
 	run(self->cli, save, 60);
-	ASSERT_EQ(0, self->cli->status) {
+	if (self->cli->status) {
 		SHOW(self->cli);
 		stop(self->src);
+		return NULL;
 	}
 	finish(self->src, 30);
 	fd = open(self->file, O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fstat(fd, &st));
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
 	bytes = malloc(st.st_size);
-	ASSERT_EQ(st.st_size, read(fd, bytes, st.st_size));
+	if (bytes && read(fd, bytes, st.st_size) != st.st_size) {
+		free(bytes);
+		bytes = NULL;
+	}
 	close(fd);
+	*len = st.st_size;
+	return bytes;
+}
 
-	refused(_metadata, self, bytes, st.st_size / 2, "truncated");
-	refused(_metadata, self, bytes, st.st_size - 1, "truncated");
-	bytes[st.st_size / 3] ^= 0x10;
-	refused(_metadata, self, bytes, st.st_size, "refused the stream");
-	bytes[st.st_size / 3] ^= 0x10;
+MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
+{
+	size_t len;
+	char *bytes = saved_file(_metadata, self, "dm", &len);
+
+	ASSERT_NE(NULL, bytes);
+	refused(_metadata, self, bytes, len / 2, "truncated");
+	refused(_metadata, self, bytes, len - 1, "truncated");
+	bytes[len / 3] ^= 0x10;
+	refused(_metadata, self, bytes, len, "refused the stream");
+	bytes[len / 3] ^= 0x10;
 	bytes[8] = 2;	/* major version 2 */
-	refused(_metadata, self, bytes, st.st_size, "newer hospes");
+	refused(_metadata, self, bytes, len, "newer hospes");
 	free(bytes);
 }
 
@@ -717,30 +735,15 @@ MIG_TEST(a_guest_offered_a_cpu_feature_this_host_lacks_is_refused, 240)
 		{ 0x80000001, 2, 6, "sse4a" }, { 7, 1, 29, "sha" },
 	};
 	const struct feature *f = NULL;
-	const char *save[] = { "save", "cc", self->file, NULL };
 	char why[64];
-	struct stat st;
 	unsigned int i;
-	char *bytes;
-	int fd;
+	size_t len;
+	char *bytes = saved_file(_metadata, self, "cc", &len);
 
-	counting(_metadata, self->src, "cc");
-	run(self->cli, save, 60);
-	ASSERT_EQ(0, self->cli->status) {
-		SHOW(self->cli);
-		stop(self->src);
-	}
-	finish(self->src, 30);
-	fd = open(self->file, O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fstat(fd, &st));
-	bytes = malloc(st.st_size);
-	ASSERT_EQ(st.st_size, read(fd, bytes, st.st_size));
-	close(fd);
-	/* The file as saved restores here (it is this very host). */
+	ASSERT_NE(NULL, bytes);
 	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !f; i++)
 		if (!host_has(&candidates[i]) &&
-		    offer_feature(bytes, st.st_size, &candidates[i]))
+		    offer_feature(bytes, len, &candidates[i]))
 			f = &candidates[i];
 	if (!f) {
 		free(bytes);
@@ -748,7 +751,7 @@ MIG_TEST(a_guest_offered_a_cpu_feature_this_host_lacks_is_refused, 240)
 	}
 	TH_LOG("offering %s, which this host lacks", f->name);
 	snprintf(why, sizeof(why), "lacks: %s", f->name);
-	refused(_metadata, self, bytes, st.st_size, why);
+	refused(_metadata, self, bytes, len, why);
 	free(bytes);
 }
 

@@ -21,17 +21,11 @@
 #include "machine.h"
 
 #include "kselftest_harness.h"
+#include "virtio_driver.h"
 
 #define MEM		(1ull << 20)
 #define BASE		(VIRTIO_MMIO_BASE + VIRTIO_MMIO_SIZE)
 #define GSI		(VIRTIO_MMIO_FIRST_GSI + 1)
-#define QSIZE		8
-#define DESC		0x1000
-#define AVAIL		0x2000
-#define USED		0x3000
-#define HDR		0x4000
-#define DATA		0x5000
-#define STATUS		0x6000
 
 /* Two machines with RAM, the source and the target of a save. */
 FIXTURE(two) {
@@ -200,20 +194,9 @@ static void *at(struct machine *m, uint64_t gpa)
 	return (uint8_t *)m->mem.host + gpa;
 }
 
-/* Negotiate VERSION_1 and set queue 0 up at DESC, AVAIL, USED. */
 static void driver_init(struct machine *m)
 {
-	wr(m, 0x070, 1 | 2);
-	wr(m, 0x024, 1);
-	wr(m, 0x020, 1);
-	wr(m, 0x070, 1 | 2 | 8);
-	wr(m, 0x030, 0);
-	wr(m, 0x038, QSIZE);
-	wr(m, 0x080, DESC);
-	wr(m, 0x090, AVAIL);
-	wr(m, 0x0a0, USED);
-	wr(m, 0x044, 1);
-	wr(m, 0x070, 1 | 2 | 8 | 4);
+	virtio_driver_init(&m->bus, BASE);
 }
 
 /*
