@@ -7,6 +7,7 @@
 #include "cpu_compat.h"
 #include "devices/devices.h"
 #include "host_cpuid.h"
+#include "linux.h"
 #include "machine.h"
 #include "snapshot.h"
 #include "util.h"
@@ -411,6 +412,12 @@ int snapshot_get_machine(struct stream_reader *r, struct snapshot *s,
 				  s->machine_kind);
 	else if (s->machine_flags & ~MACHINE_F_VIRTIO_CONSOLE)
 		ret = stream_fail(r, "unknown machine flags %#x", s->machine_flags);
+	else if (s->machine_kind == MACHINE_KIND_LINUX &&
+		 s->mem_bytes > LINUX_MAX_MEMORY)
+		/* Its RAM would cover the device windows (linux.h). */
+		ret = stream_fail(r, "a Linux guest of %llu MiB: at most %llu here",
+				  (unsigned long long)(s->mem_bytes >> 20),
+				  LINUX_MAX_MEMORY >> 20);
 	free(p);
 	if (ret)
 		return ret;
