@@ -184,10 +184,8 @@ int snapshot_put_saved(struct stream_writer *w, struct machine *m,
 int snapshot_take(struct machine *m, int suspended_vcpu, struct saved_state *st,
 		  char *err, size_t errlen)
 {
+	unsigned int i, n = m->cfg->nr_vcpus;
 	const char *what;
-	unsigned int i;
-
-	unsigned int n = m->cfg->nr_vcpus;
 
 	memset(st, 0, sizeof(*st));
 	st->vcpus = calloc(n, sizeof(*st->vcpus));
