@@ -774,15 +774,17 @@ static int find_linux_guest(void)
 
 /*
  * Boot the counter guest (scripts/testhost/guest-init) with cpus vCPUs
- * and disk, typed into through the 8250, until it counts.
+ * and disk, typed into through the 8250 or, with hvc, a virtio console,
+ * until it counts.
  */
 static void linux_counting(struct __test_metadata *_metadata, struct proc *p,
-			   const char *name, const char *cpus, const char *disk)
+			   const char *name, const char *cpus, const char *disk,
+			   bool hvc)
 {
 	const char *args[] = {
 		"run", "--name", name, "--kernel", guest_kernel, "--initrd",
 		guest_initrd, "--memory", "256M", "--cpus", cpus, "--disk", disk,
-		"--cmdline", LINUX_CMDLINE, NULL,
+		"--cmdline", LINUX_CMDLINE, hvc ? "--virtio-console" : NULL, NULL,
 	};
 
 	ASSERT_EQ(0, start_as(p, args, true));
@@ -890,7 +892,7 @@ MIG_TEST(a_linux_guest_saved_and_restored_goes_on, LINUX_BOOT_S + 300)
 	if (find_linux_guest())
 		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
 	make_disk(_metadata, self->file, disk, sizeof(disk));
-	linux_counting(_metadata, self->src, "lsr", "1", disk);
+	linux_counting(_metadata, self->src, "lsr", "1", disk, false);
 	run(self->cli, save, 120);
 	TH_LOG("%s", self->cli->out);
 	ASSERT_EQ(0, self->cli->status) {
@@ -903,6 +905,7 @@ MIG_TEST(a_linux_guest_saved_and_restored_goes_on, LINUX_BOOT_S + 300)
 	unlink(disk);
 }
 
+/* The virtio console goes along: the guest answers on hvc0 there. */
 MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 {
 	char where[32], disk[80];
@@ -912,8 +915,9 @@ MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 	if (find_linux_guest())
 		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
 	make_disk(_metadata, self->file, disk, sizeof(disk));
-	linux_counting(_metadata, self->src, "lmig", "2", disk);
-	EXPECT_NE(NULL, strstr(self->src->out, "nproc=2")) SHOW(self->src);
+	linux_counting(_metadata, self->src, "lmig", "2", disk, true);
+	EXPECT_NE(NULL, strstr(self->src->out, "nproc=2, mode=counter, console=/dev/hvc0"))
+		SHOW(self->src);
 	port = target(self->dst, "lmig-dst");
 	ASSERT_NE(0u, port) {
 		stop(self->src);
