@@ -2,8 +2,9 @@
 /*
  * The state save, restore and migration carry beyond registers and
  * memory: the guest's clock, the paravirtual event state, a vCPU's
- * pending events and timer, and its FPU/XSAVE state. Each GET has a SET
- * that checks its input as the guest's own operations would.
+ * pending events and timer, its FPU/XSAVE state, and the CPUID table it
+ * was given (SET_CPUID is cpuid.c's). Each GET has a SET that checks its
+ * input as the guest's own operations would.
  */
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
