@@ -143,13 +143,20 @@ int cpuid_compat_check(const struct hospes_cpuid *guest,
 		name_missing(&m, f, reg_of(g, f->reg) & ~reg_of(h, f->reg) &
 				    ~f->software);
 	}
-	/* Guest page tables may use every physical address bit it was told of. */
-	gbits = reg_of(find(guest, 0x80000008, 0), EAX) & 0xff;
-	hbits = reg_of(find(host, 0x80000008, 0), EAX) & 0xff;
-	if (gbits > hbits) {
-		snprintf(what, sizeof(what), "%u physical address bits (this host has %u)",
-			 gbits, hbits);
-		missing(&m, what);
+	/*
+	 * Guest page tables may use every physical and linear address bit
+	 * the guest was told of (leaf 0x80000008 EAX: bits 0-7, 8-15).
+	 */
+	for (i = 0; i < 2; i++) {
+		static const char *const kind[] = { "physical", "linear" };
+
+		gbits = reg_of(find(guest, 0x80000008, 0), EAX) >> (8 * i) & 0xff;
+		hbits = reg_of(find(host, 0x80000008, 0), EAX) >> (8 * i) & 0xff;
+		if (gbits > hbits) {
+			snprintf(what, sizeof(what), "%u %s address bits (this host has %u)",
+				 gbits, kind[i], hbits);
+			missing(&m, what);
+		}
 	}
 	if (m.missing)
 		return -1;

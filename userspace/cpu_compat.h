@@ -16,8 +16,8 @@
 
 /*
  * 0 if host (this CPU's leaves, host_cpuid()) has every feature guest
- * offers, else -1 with the missing ones named in err ("... lacks avx2,
- * leaf 0x7 ebx bit 30").
+ * offers and as many address bits, else -1 with the missing ones named in
+ * err ("... lacks: avx2, leaf 0x7 ebx bit 30").
  */
 int cpuid_compat_check(const struct hospes_cpuid *guest,
 		       const struct hospes_cpuid *host, char *err,

@@ -119,11 +119,17 @@ TEST_F(compat, a_leaf_the_host_does_not_have_is_missing_with_its_features)
 	EXPECT_NE(NULL, strstr(self->err, "fsgsbase, bmi1")) TH_LOG("%s", self->err);
 }
 
-TEST_F(compat, more_physical_address_bits_than_the_host_has_are_refused)
+TEST_F(compat, more_address_bits_than_the_host_has_are_refused)
 {
 	leaf(&self->host, 0x80000008)->eax = 0x3027;		/* 39 bits */
 	EXPECT_EQ(-1, check(self));
 	EXPECT_NE(NULL, strstr(self->err, "48 physical address bits (this host has 39)"))
+		TH_LOG("%s", self->err);
+	/* 57-bit linear addresses (5-level paging) where the host has 48. */
+	leaf(&self->host, 0x80000008)->eax = 0x3030;
+	leaf(&self->guest, 0x80000008)->eax = 0x3930;
+	EXPECT_EQ(-1, check(self));
+	EXPECT_NE(NULL, strstr(self->err, "57 linear address bits (this host has 48)"))
 		TH_LOG("%s", self->err);
 }
 
