@@ -450,6 +450,30 @@ MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
 	free(bytes);
 }
 
+/*
+ * Start a target called dst_name and run migrate, whose arguments name
+ * where (32 bytes, filled in here with the target's address): 0 once the
+ * guest runs there, else -1 with both sides stopped.
+ */
+static int migrate_live(struct __test_metadata *_metadata,
+			FIXTURE_DATA(mig) *self, const char *dst_name,
+			const char *const *migrate, char *where)
+{
+	unsigned int port = target(self->dst, dst_name);
+
+	if (port) {
+		snprintf(where, 32, "tcp:127.0.0.1:%u", port);
+		run(self->cli, migrate, 180);
+		TH_LOG("%s", self->cli->out);
+		if (!self->cli->status)
+			return 0;
+	}
+	stop(self->src);
+	stop(self->dst);
+	SHOW(self->dst);
+	return -1;
+}
+
 /* Migrate memtouch live and check it on the target. */
 static void migrate_memtouch(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(mig) *self, const char *cmdline,
@@ -458,7 +482,6 @@ static void migrate_memtouch(struct __test_metadata *_metadata,
 	char where[32], hash[17] = "";
 	const char *migrate[] = { "migrate", "--verify", "--max-rounds", rounds,
 				  "mt", where, NULL };
-	unsigned int port;
 	const char *h;
 	size_t mark;
 
@@ -467,20 +490,7 @@ static void migrate_memtouch(struct __test_metadata *_metadata,
 		stop(self->src);
 		SHOW(self->src);
 	}
-	port = target(self->dst, "mt-dst");
-	ASSERT_NE(0u, port) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
-	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
-	run(self->cli, migrate, 120);
-	TH_LOG("%s", self->cli->out);
-	ASSERT_EQ(0, self->cli->status) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
+	ASSERT_EQ(0, migrate_live(_metadata, self, "mt-dst", migrate, where));
 	EXPECT_NE(NULL, strstr(self->cli->out, "round 1: all memory")) SHOW(self->cli);
 	EXPECT_NE(NULL, strstr(self->cli->out, "downtime")) SHOW(self->cli);
 	/* The source stops by itself once the target runs the guest. */
@@ -513,23 +523,9 @@ MIG_TEST(live_migration_of_a_guest_that_suspends_itself, 300)
 {
 	char where[32];
 	const char *migrate[] = { "migrate", "--verify", "ct", where, NULL };
-	unsigned int port;
 
 	counting(_metadata, self->src, "ct");
-	port = target(self->dst, "ct-dst");
-	ASSERT_NE(0u, port) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
-	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
-	run(self->cli, migrate, 120);
-	TH_LOG("%s", self->cli->out);
-	ASSERT_EQ(0, self->cli->status) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
+	ASSERT_EQ(0, migrate_live(_metadata, self, "ct-dst", migrate, where));
 	EXPECT_NE(NULL, strstr(self->cli->out, "guest suspended itself")) SHOW(self->cli);
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
 	goes_on_counting(_metadata, self->src, self->dst);
@@ -910,7 +906,6 @@ MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 {
 	char where[32], disk[80];
 	const char *migrate[] = { "migrate", "--verify", "lmig", where, NULL };
-	unsigned int port;
 
 	if (find_linux_guest())
 		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
@@ -918,20 +913,7 @@ MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 	linux_counting(_metadata, self->src, "lmig", "2", disk, true);
 	EXPECT_NE(NULL, strstr(self->src->out, "nproc=2, mode=counter, console=/dev/hvc0"))
 		SHOW(self->src);
-	port = target(self->dst, "lmig-dst");
-	ASSERT_NE(0u, port) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
-	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
-	run(self->cli, migrate, 180);
-	TH_LOG("%s", self->cli->out);
-	ASSERT_EQ(0, self->cli->status) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
+	ASSERT_EQ(0, migrate_live(_metadata, self, "lmig-dst", migrate, where));
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
 	linux_goes_on(_metadata, self->src, self->dst, disk);
 	unlink(disk);
