@@ -521,4 +521,41 @@ TEST(apic_state_needs_an_irqchip)
 	hvm_destroy(vm);
 }
 
+/*
+ * An INIT or startup IPI that reached a vCPU it has not acted on yet is
+ * part of its APIC's state: read back as set, and checked.
+ */
+TEST(pending_init_and_sipi_are_apic_state)
+{
+	struct hvm *vm = vm_with_irqchip();
+	struct hvcpu *vcpu = hvm_add_vcpu_bare(vm, 1);
+	struct hospes_lapic_state *st = calloc(1, sizeof(*st));
+
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_GET_LAPIC, st));
+	EXPECT_EQ(0u, st->pending);
+	st->pending = HOSPES_LAPIC_PENDING_INIT | HOSPES_LAPIC_PENDING_SIPI;
+	st->sipi_vector = 0x9a;
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	memset(st, 0, sizeof(*st));
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_GET_LAPIC, st));
+	EXPECT_EQ(HOSPES_LAPIC_PENDING_INIT | HOSPES_LAPIC_PENDING_SIPI,
+		  st->pending);
+	EXPECT_EQ(0x9au, st->sipi_vector);
+
+	st->sipi_vector = 0x100;
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	EXPECT_EQ(EINVAL, errno);
+	st->pending = HOSPES_LAPIC_PENDING_INIT;	/* a vector, but no SIPI */
+	st->sipi_vector = 0x9a;
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	EXPECT_EQ(EINVAL, errno);
+	st->pending = 1u << 2;
+	st->sipi_vector = 0;
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_SET_LAPIC, st));
+	EXPECT_EQ(EINVAL, errno);
+	free(st);
+	hvm_destroy(vm);
+}
+
 TEST_HARNESS_MAIN

@@ -22,9 +22,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <cpuid.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/hospes.h>
+
+#include "hash64.h"
 #include "kselftest_harness.h"
 
 #define EXIT_VMM_ERROR	1
@@ -47,6 +53,7 @@ static const char *hospes_bin, *pvguest_elf;
 struct proc {
 	pid_t pid;
 	int fd;
+	int in;			/* its stdin, for typing; -1: /dev/null */
 	int status;		/* exit status, 128 + signal, -1 killed by us */
 	size_t len;
 	char out[OUT_MAX + 1];
@@ -60,11 +67,14 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Start hospes with argv (NULL-terminated, without the program). 0 or -1. */
-static int start(struct proc *p, const char *const *args)
+/*
+ * Start hospes with argv (NULL-terminated, without the program), its stdin
+ * a pipe to p->in if typed, else /dev/null. 0 or -1.
+ */
+static int start_as(struct proc *p, const char *const *args, bool typed)
 {
 	const char *argv[24];
-	int fds[2], i = 0;
+	int fds[2], in[2] = { -1, -1 }, i = 0;
 
 	argv[i++] = hospes_bin;
 	for (; *args && i < 23; args++)
@@ -73,13 +83,14 @@ static int start(struct proc *p, const char *const *args)
 	p->len = 0;
 	p->out[0] = '\0';
 	p->status = -1;
-	if (pipe2(fds, O_CLOEXEC))
+	p->in = -1;
+	if (pipe2(fds, O_CLOEXEC) || (typed && pipe2(in, O_CLOEXEC)))
 		return -1;
 	p->pid = fork();
 	if (p->pid < 0)
 		return -1;
 	if (!p->pid) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = typed ? in[0] : open("/dev/null", O_RDONLY);
 
 		dup2(null, 0);
 		dup2(fds[1], 1);
@@ -89,7 +100,16 @@ static int start(struct proc *p, const char *const *args)
 	}
 	close(fds[1]);
 	p->fd = fds[0];
+	if (typed) {
+		close(in[0]);
+		p->in = in[1];
+	}
 	return 0;
+}
+
+static int start(struct proc *p, const char *const *args)
+{
+	return start_as(p, args, false);
 }
 
 /* Read until want appears at or after from (NULL: EOF). 1 if it did, else 0. */
@@ -131,6 +151,9 @@ static int finish(struct proc *p, double timeout)
 	if (!wait_for(p, 0, NULL, timeout))
 		kill(p->pid, SIGKILL);
 	close(p->fd);
+	if (p->in >= 0)
+		close(p->in);
+	p->in = -1;
 	if (waitpid(p->pid, &st, 0) != p->pid)
 		return p->status = -1;
 	if (WIFEXITED(st))
@@ -174,7 +197,8 @@ static unsigned int target(struct proc *p, const char *name)
 	const char *at;
 	unsigned int port = 0;
 
-	if (start(p, args) ||
+	/* Typed into: a Linux guest's console moves there with it. */
+	if (start_as(p, args, true) ||
 	    !wait_for(p, 0, "incoming migration on tcp:", 30))
 		return 0;
 	at = strstr(p->out, "incoming migration on tcp:");
@@ -377,35 +401,77 @@ static void refused(struct __test_metadata *_metadata, FIXTURE_DATA(mig) *self,
 	EXPECT_EQ(NULL, strstr(self->cli->out, "counter ")) SHOW(self->cli);
 }
 
-MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
+/*
+ * Boot counter as name, save it to the fixture's file and read that in:
+ * its bytes (for the caller to free), their count in *len; NULL on error.
+ */
+static char *saved_file(struct __test_metadata *_metadata,
+			FIXTURE_DATA(mig) *self, const char *name, size_t *len)
 {
-	const char *save[] = { "save", "dm", self->file, NULL };
+	const char *save[] = { "save", name, self->file, NULL };
 	struct stat st;
 	char *bytes;
 	int fd;
 
-	counting(_metadata, self->src, "dm");
+	counting(_metadata, self->src, name);
 	run(self->cli, save, 60);
-	ASSERT_EQ(0, self->cli->status) {
+	if (self->cli->status) {
 		SHOW(self->cli);
 		stop(self->src);
+		return NULL;
 	}
 	finish(self->src, 30);
 	fd = open(self->file, O_RDONLY);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fstat(fd, &st));
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
 	bytes = malloc(st.st_size);
-	ASSERT_EQ(st.st_size, read(fd, bytes, st.st_size));
+	if (bytes && read(fd, bytes, st.st_size) != st.st_size) {
+		free(bytes);
+		bytes = NULL;
+	}
 	close(fd);
+	*len = st.st_size;
+	return bytes;
+}
 
-	refused(_metadata, self, bytes, st.st_size / 2, "truncated");
-	refused(_metadata, self, bytes, st.st_size - 1, "truncated");
-	bytes[st.st_size / 3] ^= 0x10;
-	refused(_metadata, self, bytes, st.st_size, "refused the stream");
-	bytes[st.st_size / 3] ^= 0x10;
+MIG_TEST(damaged_files_are_refused_before_the_guest_runs, 300)
+{
+	size_t len;
+	char *bytes = saved_file(_metadata, self, "dm", &len);
+
+	ASSERT_NE(NULL, bytes);
+	refused(_metadata, self, bytes, len / 2, "truncated");
+	refused(_metadata, self, bytes, len - 1, "truncated");
+	bytes[len / 3] ^= 0x10;
+	refused(_metadata, self, bytes, len, "refused the stream");
+	bytes[len / 3] ^= 0x10;
 	bytes[8] = 2;	/* major version 2 */
-	refused(_metadata, self, bytes, st.st_size, "newer hospes");
+	refused(_metadata, self, bytes, len, "newer hospes");
 	free(bytes);
+}
+
+/*
+ * Start a target called dst_name and run migrate, whose arguments name
+ * where (32 bytes, filled in here with the target's address): 0 once the
+ * guest runs there, else -1 with both sides stopped.
+ */
+static int migrate_live(struct __test_metadata *_metadata,
+			FIXTURE_DATA(mig) *self, const char *dst_name,
+			const char *const *migrate, char *where)
+{
+	unsigned int port = target(self->dst, dst_name);
+
+	if (port) {
+		snprintf(where, 32, "tcp:127.0.0.1:%u", port);
+		run(self->cli, migrate, 180);
+		TH_LOG("%s", self->cli->out);
+		if (!self->cli->status)
+			return 0;
+	}
+	stop(self->src);
+	stop(self->dst);
+	SHOW(self->dst);
+	return -1;
 }
 
 /* Migrate memtouch live and check it on the target. */
@@ -416,7 +482,6 @@ static void migrate_memtouch(struct __test_metadata *_metadata,
 	char where[32], hash[17] = "";
 	const char *migrate[] = { "migrate", "--verify", "--max-rounds", rounds,
 				  "mt", where, NULL };
-	unsigned int port;
 	const char *h;
 	size_t mark;
 
@@ -425,20 +490,7 @@ static void migrate_memtouch(struct __test_metadata *_metadata,
 		stop(self->src);
 		SHOW(self->src);
 	}
-	port = target(self->dst, "mt-dst");
-	ASSERT_NE(0u, port) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
-	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
-	run(self->cli, migrate, 120);
-	TH_LOG("%s", self->cli->out);
-	ASSERT_EQ(0, self->cli->status) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
+	ASSERT_EQ(0, migrate_live(_metadata, self, "mt-dst", migrate, where));
 	EXPECT_NE(NULL, strstr(self->cli->out, "round 1: all memory")) SHOW(self->cli);
 	EXPECT_NE(NULL, strstr(self->cli->out, "downtime")) SHOW(self->cli);
 	/* The source stops by itself once the target runs the guest. */
@@ -471,23 +523,9 @@ MIG_TEST(live_migration_of_a_guest_that_suspends_itself, 300)
 {
 	char where[32];
 	const char *migrate[] = { "migrate", "--verify", "ct", where, NULL };
-	unsigned int port;
 
 	counting(_metadata, self->src, "ct");
-	port = target(self->dst, "ct-dst");
-	ASSERT_NE(0u, port) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
-	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
-	run(self->cli, migrate, 120);
-	TH_LOG("%s", self->cli->out);
-	ASSERT_EQ(0, self->cli->status) {
-		stop(self->src);
-		stop(self->dst);
-		SHOW(self->dst);
-	}
+	ASSERT_EQ(0, migrate_live(_metadata, self, "ct-dst", migrate, where));
 	EXPECT_NE(NULL, strstr(self->cli->out, "guest suspended itself")) SHOW(self->cli);
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
 	goes_on_counting(_metadata, self->src, self->dst);
@@ -626,6 +664,259 @@ MIG_TEST(a_cut_connection_leaves_the_source_running, 600)
 		}
 	}
 	EXPECT_EQ(143, stop(self->src)) SHOW(self->src);
+}
+
+/* ---- CPU compatibility -------------------------------------------- */
+
+/* A CPUID feature bit, by its leaf (subleaf 0) and register. */
+struct feature {
+	unsigned int leaf, reg, bit;	/* reg: 0 eax .. 3 edx */
+	const char *name;		/* as hospes names it */
+};
+
+static bool host_has(const struct feature *f)
+{
+	unsigned int r[4] = { 0 };
+
+	__get_cpuid_count(f->leaf, 0, &r[0], &r[1], &r[2], &r[3]);
+	return r[f->reg] >> f->bit & 1;
+}
+
+/*
+ * Set feature f in every vCPU's CPUID section of the stream bytes, as if
+ * the source host had offered it, and seal the stream again (the END
+ * section's hash). False if the tables have no such leaf.
+ */
+static bool offer_feature(char *bytes, size_t len, const struct feature *f)
+{
+	size_t off = 16;	/* the stream's header */
+	bool done = false;
+
+	while (off + 16 <= len) {
+		uint32_t type;
+		uint64_t plen, i;
+
+		memcpy(&type, bytes + off, 4);
+		memcpy(&plen, bytes + off + 8, 8);
+		off += 16;
+		if (type == 0xffff) {
+			uint64_t h = hash64(bytes, off);
+
+			memcpy(bytes + off, &h, 8);
+			return done;
+		}
+		/* SEC_VCPU_CPUID: a vCPU tag of 8 bytes, then the entries. */
+		for (i = 8; type == 13 && i + sizeof(struct hospes_cpuid_entry) <= plen;
+		     i += sizeof(struct hospes_cpuid_entry)) {
+			struct hospes_cpuid_entry e;
+			uint32_t *regs[4] = { &e.eax, &e.ebx, &e.ecx, &e.edx };
+
+			memcpy(&e, bytes + off + i, sizeof(e));
+			if (e.function != f->leaf || e.index)
+				continue;
+			*regs[f->reg] |= 1u << f->bit;
+			memcpy(bytes + off + i, &e, sizeof(e));
+			done = true;
+		}
+		off += plen;
+	}
+	return false;
+}
+
+MIG_TEST(a_guest_offered_a_cpu_feature_this_host_lacks_is_refused, 240)
+{
+	static const struct feature candidates[] = {
+		{ 7, 2, 0, "prefetchwt1" }, { 1, 2, 12, "fma" },
+		{ 1, 2, 28, "avx" }, { 7, 1, 5, "avx2" },
+		{ 0x80000001, 2, 6, "sse4a" }, { 7, 1, 29, "sha" },
+	};
+	const struct feature *f = NULL;
+	char why[64];
+	unsigned int i;
+	size_t len;
+	char *bytes = saved_file(_metadata, self, "cc", &len);
+
+	ASSERT_NE(NULL, bytes);
+	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !f; i++)
+		if (!host_has(&candidates[i]) &&
+		    offer_feature(bytes, len, &candidates[i]))
+			f = &candidates[i];
+	if (!f) {
+		free(bytes);
+		SKIP(return, "this host has every feature the test could offer");
+	}
+	TH_LOG("offering %s, which this host lacks", f->name);
+	snprintf(why, sizeof(why), "lacks: %s", f->name);
+	refused(_metadata, self, bytes, len, why);
+	free(bytes);
+}
+
+/* ---- Linux guests (hospes run --kernel) ---------------------------- */
+
+#define LINUX_CMDLINE	"console=ttyS0 panic=-1 hospes.guest=counter"
+#define LINUX_BOOT_S	300	/* a boot under emulation: about 30-60 s */
+
+static char guest_kernel[PATH_MAX], guest_initrd[PATH_MAX];
+
+/* The Linux guest the test host packs with linux_test (mkguest.sh). */
+static int find_linux_guest(void)
+{
+	const char *dir = getenv("HOSPES_GUEST_DIR") ?: "/hospes/guest";
+
+	snprintf(guest_kernel, sizeof(guest_kernel), "%s/vmlinuz", dir);
+	snprintf(guest_initrd, sizeof(guest_initrd), "%s/initramfs.cpio.gz", dir);
+	return access(guest_kernel, R_OK) || access(guest_initrd, R_OK);
+}
+
+/*
+ * Boot the counter guest (scripts/testhost/guest-init) with cpus vCPUs
+ * and disk, typed into through the 8250 or, with hvc, a virtio console,
+ * until it counts.
+ */
+static void linux_counting(struct __test_metadata *_metadata, struct proc *p,
+			   const char *name, const char *cpus, const char *disk,
+			   bool hvc)
+{
+	const char *args[] = {
+		"run", "--name", name, "--kernel", guest_kernel, "--initrd",
+		guest_initrd, "--memory", "256M", "--cpus", cpus, "--disk", disk,
+		"--cmdline", LINUX_CMDLINE, hvc ? "--virtio-console" : NULL, NULL,
+	};
+
+	ASSERT_EQ(0, start_as(p, args, true));
+	ASSERT_EQ(1, wait_for(p, 0, "count 10 up=", LINUX_BOOT_S)) {
+		stop(p);
+		SHOW(p);
+	}
+}
+
+/*
+ * The number and uptime of the first (or last) whole "count N up=T" line
+ * of p's output from from on: 1 if there is one.
+ */
+static int count_line(const struct proc *p, size_t from, bool last, long *n,
+		      double *up)
+{
+	const char *s = p->out + from;
+	int found = 0, end;
+	double t;
+	long v;
+
+	while ((s = strstr(s, "count "))) {
+		if (sscanf(s, "count %ld up=%lf%n", &v, &t, &end) == 2 &&
+		    (s[end] == '\r' || s[end] == '\n')) {
+			*n = v;
+			*up = t;
+			found = 1;
+			if (!last)
+				break;
+		}
+		s++;
+	}
+	return found;
+}
+
+/*
+ * The guest of before goes on in after: its counter neither restarts nor
+ * skips (a line cut in half by the pause may be lost), its uptime does
+ * not go back and hardly moves, it answers what is typed, and powers off
+ * with 0 having written its disk meanwhile.
+ */
+static void linux_goes_on(struct __test_metadata *_metadata,
+			  struct proc *before, struct proc *after,
+			  const char *disk)
+{
+	long n_before, n_after, n_disk = 0;
+	double up_before, up_after;
+	char want[32], sector[512];
+	const char *cmd = "echo hospes-rx-$((6 * 7)); poweroff -f\n";
+	int fd;
+
+	ASSERT_EQ(1, count_line(before, 0, true, &n_before, &up_before)) {
+		SHOW(before);
+		stop(after);
+	}
+	snprintf(want, sizeof(want), "count %ld up=", n_before + 10);
+	ASSERT_EQ(1, wait_for(after, 0, want, 60)) {
+		stop(after);
+		SHOW(after);
+	}
+	ASSERT_EQ(1, count_line(after, 0, false, &n_after, &up_after)) {
+		stop(after);
+		SHOW(after);
+	}
+	TH_LOG("count %ld at %.2f s before, %ld at %.2f s after", n_before,
+	       up_before, n_after, up_after);
+	EXPECT_LE(n_before + 1, n_after) SHOW(after);
+	EXPECT_GE(n_before + 2, n_after) SHOW(after);
+	EXPECT_LE(up_before, up_after) SHOW(after);
+	EXPECT_GT(up_before + 5, up_after) SHOW(after);
+
+	ASSERT_EQ((ssize_t)strlen(cmd), write(after->in, cmd, strlen(cmd)));
+	EXPECT_EQ(1, wait_for(after, 0, "hospes-rx-42", 60)) SHOW(after);
+	EXPECT_EQ(0, finish(after, 120)) SHOW(after);
+
+	/* The disk has a count written after the switch. */
+	fd = open(disk, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(sector), pread(fd, sector, sizeof(sector), 1024));
+	close(fd);
+	sector[sizeof(sector) - 1] = '\0';
+	EXPECT_EQ(1, sscanf(sector, "hospes-count %ld", &n_disk)) TH_LOG("%s", sector);
+	EXPECT_LT(n_before, n_disk);
+}
+
+/* A disk image of 4 MiB in the fixture's name. */
+static void make_disk(struct __test_metadata *_metadata, const char *file,
+		      char *disk, size_t size)
+{
+	int fd;
+
+	snprintf(disk, size, "%s.disk", file);
+	fd = open(disk, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4 << 20));
+	close(fd);
+}
+
+MIG_TEST(a_linux_guest_saved_and_restored_goes_on, LINUX_BOOT_S + 300)
+{
+	const char *save[] = { "save", "lsr", self->file, NULL };
+	const char *restore[] = { "restore", "--name", "lsr2", self->file, NULL };
+	char disk[80];
+
+	if (find_linux_guest())
+		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
+	make_disk(_metadata, self->file, disk, sizeof(disk));
+	linux_counting(_metadata, self->src, "lsr", "1", disk, false);
+	run(self->cli, save, 120);
+	TH_LOG("%s", self->cli->out);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+	ASSERT_EQ(0, start_as(self->dst, restore, true));
+	linux_goes_on(_metadata, self->src, self->dst, disk);
+	unlink(disk);
+}
+
+/* The virtio console goes along: the guest answers on hvc0 there. */
+MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
+{
+	char where[32], disk[80];
+	const char *migrate[] = { "migrate", "--verify", "lmig", where, NULL };
+
+	if (find_linux_guest())
+		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
+	make_disk(_metadata, self->file, disk, sizeof(disk));
+	linux_counting(_metadata, self->src, "lmig", "2", disk, true);
+	EXPECT_NE(NULL, strstr(self->src->out, "nproc=2, mode=counter, console=/dev/hvc0"))
+		SHOW(self->src);
+	ASSERT_EQ(0, migrate_live(_metadata, self, "lmig-dst", migrate, where));
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+	linux_goes_on(_metadata, self->src, self->dst, disk);
+	unlink(disk);
 }
 
 TEST_HARNESS_MAIN

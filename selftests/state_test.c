@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The state save and migration carry: the guest clock, the PV event
- * state, a vCPU's pending events and timer, and its FPU state. Each is
+ * state, a vCPU's pending events and timer, its FPU state and its CPUID. Each is
  * read back as written, moves the guest as it should, and refuses bad
  * input.
  */
@@ -261,6 +261,68 @@ TEST(xsave_carries_the_guest_fpu_state)
 	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_SET_XSAVE, x));
 	EXPECT_EQ(EINVAL, errno);
 	free(x);
+	hvm_destroy(vm);
+}
+
+/* GET_CPUID with room for room entries: the ioctl's result, table in t. */
+static int get_cpuid(struct hvcpu *vcpu, struct hospes_cpuid *t, uint32_t room)
+{
+	t->nent = room;
+	t->pad = 0;
+	return __hvcpu_ioctl(vcpu, HOSPES_GET_CPUID, t);
+}
+
+/*
+ * GET_CPUID returns the table as SET_CPUID filtered it; setting that
+ * again changes nothing (what a restore relies on); a short buffer gets
+ * E2BIG and the count it needs.
+ */
+TEST(cpuid_reads_back_filtered_and_sets_again_unchanged)
+{
+	size_t size = sizeof(struct hospes_cpuid) +
+		      HOSPES_MAX_CPUID_ENTRIES * sizeof(struct hospes_cpuid_entry);
+	struct hospes_cpuid *set = calloc(1, size), *got = calloc(1, size),
+			    *again = calloc(1, size);
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_report_tsc_and_time, &vcpu);
+
+	ASSERT_TRUE(set && got && again);
+	set->nent = 3;
+	set->entries[0] = (struct hospes_cpuid_entry){ .function = 0, .eax = 1 };
+	/* Every feature bit asked for: the host's and hospes's own survive. */
+	set->entries[1] = (struct hospes_cpuid_entry){
+		.function = 1, .ecx = ~0u, .edx = ~0u,
+	};
+	/* A leaf hospes does not offer is dropped. */
+	set->entries[2] = (struct hospes_cpuid_entry){ .function = 0x14 };
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_CPUID, set));
+
+	ASSERT_EQ(0, get_cpuid(vcpu, got, HOSPES_MAX_CPUID_ENTRIES));
+	ASSERT_EQ(2u, got->nent);
+	EXPECT_EQ(0u, got->entries[0].function);
+	EXPECT_EQ(1u, got->entries[1].function);
+	EXPECT_NE(~0u, got->entries[1].ecx);
+	EXPECT_EQ(1u << 31, got->entries[1].ecx & (1u << 31));	/* hypervisor */
+	EXPECT_EQ(0u, got->entries[1].ebx >> 24);		/* APIC id: vCPU 0 */
+
+	ASSERT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_CPUID, got));
+	ASSERT_EQ(0, get_cpuid(vcpu, again, HOSPES_MAX_CPUID_ENTRIES));
+	ASSERT_EQ(got->nent, again->nent);
+	EXPECT_EQ(0, memcmp(got->entries, again->entries,
+			    got->nent * sizeof(got->entries[0])));
+
+	EXPECT_EQ(-1, get_cpuid(vcpu, again, 1));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(2u, again->nent);
+	EXPECT_EQ(-1, get_cpuid(vcpu, again, HOSPES_MAX_CPUID_ENTRIES + 1));
+	EXPECT_EQ(EINVAL, errno);
+	again->nent = 2;
+	again->pad = 1;
+	EXPECT_EQ(-1, __hvcpu_ioctl(vcpu, HOSPES_GET_CPUID, again));
+	EXPECT_EQ(EINVAL, errno);
+	free(set);
+	free(got);
+	free(again);
 	hvm_destroy(vm);
 }
 

@@ -16,10 +16,15 @@
 /* A source that sends nothing for this long is gone. */
 #define SOURCE_SILENCE_S	120
 
-/* The configuration comes first: it says how much RAM to make. */
+/*
+ * The configuration comes first: it says how much RAM to make; then, from
+ * format 1.1 on, the machine's kind. The section after them is left in
+ * *next.
+ */
 static int load_config(struct stream_reader *r, struct machine *m,
 		       struct vm_config *cfg, struct snapshot *s,
-		       int (*create)(struct machine *m))
+		       int (*create)(struct machine *m),
+		       struct stream_section *next)
 {
 	struct stream_section sec;
 	uint32_t flags;
@@ -28,7 +33,10 @@ static int load_config(struct stream_reader *r, struct machine *m,
 		return -1;
 	if (sec.type != SEC_CONFIG)
 		return stream_fail(r, "the stream does not start with the VM's configuration");
-	if (snapshot_get_config(r, s, &sec, cfg))
+	if (snapshot_get_config(r, s, &sec, cfg) || stream_get_section(r, next))
+		return -1;
+	if (next->type == SEC_MACHINE &&
+	    (snapshot_get_machine(r, s, next, cfg) || stream_get_section(r, next)))
 		return -1;
 	if (create(m))
 		return stream_fail(r, "cannot create a VM of %llu MiB here",
@@ -36,15 +44,11 @@ static int load_config(struct stream_reader *r, struct machine *m,
 	return 0;
 }
 
-/* Every section up to END, memory into RAM, the rest into s. */
+/* Every section from sec up to END, memory into RAM, the rest into s. */
 static int load_sections(struct stream_reader *r, struct machine *m,
-			 struct snapshot *s)
+			 struct snapshot *s, struct stream_section sec)
 {
 	for (;;) {
-		struct stream_section sec;
-
-		if (stream_get_section(r, &sec))
-			return -1;
 		if (sec.type == SEC_END)
 			return stream_check_end(r, &sec);
 		if (sec.type == SEC_MEMORY) {
@@ -53,6 +57,8 @@ static int load_sections(struct stream_reader *r, struct machine *m,
 		} else if (snapshot_get_section(r, s, &sec)) {
 			return -1;
 		}
+		if (stream_get_section(r, &sec))
+			return -1;
 	}
 }
 
@@ -60,7 +66,10 @@ int incoming_read(struct stream_reader *r, struct machine *m,
 		  struct vm_config *cfg, struct snapshot *s,
 		  int (*create)(struct machine *m))
 {
-	if (load_config(r, m, cfg, s, create) || load_sections(r, m, s))
+	struct stream_section next;
+
+	if (load_config(r, m, cfg, s, create, &next) ||
+	    load_sections(r, m, s, next))
 		return -1;
 	return snapshot_check(r, s);
 }
@@ -97,6 +106,8 @@ int incoming_load(struct machine *m, struct vm_config *cfg, struct snapshot *s,
 		fprintf(stderr, "hospes: guest RAM hash %016llx, as at the source's pause\n",
 			(unsigned long long)here);
 	}
+	if (snapshot_check_cpu(s, err, errlen))
+		goto out;
 	if (console_open(&m->console, cfg->console)) {
 		snprintf(err, errlen, "cannot open the console");
 		goto out;

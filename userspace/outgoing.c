@@ -51,6 +51,7 @@ struct xfer {
 	unsigned int rounds_left;	/* live: of --max-rounds */
 	struct saved_state state;	/* read once the guest is paused */
 	bool timers_held;
+	bool devices_held;
 	uint64_t pause_realtime_ns;
 	uint64_t pause_ns;		/* monotonic, for the downtime seen here */
 	char *err;
@@ -293,6 +294,8 @@ static int finish(struct xfer *x)
 	uint64_t pages;
 	double rate;
 
+	snapshot_hold_devices(x->m, true);
+	x->devices_held = true;
 	if (snapshot_take(x->m, machine_suspended_vcpu(x->m), &x->state, x->err,
 			  x->errlen))
 		return -1;
@@ -382,6 +385,8 @@ out:
 		fprintf(stderr, "hospes: cannot arm the guest's timers again: HOSPES_SET_VCPU_EVENTS: %s\n",
 			strerror(errno));
 	snapshot_release(&x.state);
+	if (x.devices_held)
+		snapshot_hold_devices(m, false);
 	if (o->live)
 		dirty_stop(m);
 	/* Failed: the guest runs on where it was; a SUSPEND it made returns 0. */

@@ -28,7 +28,14 @@ struct vm_config;
 #define VCPU_HAS_MSRS		(1u << 2)
 #define VCPU_HAS_XSAVE		(1u << 3)
 #define VCPU_HAS_EVENTS		(1u << 4)
-#define VCPU_HAS_ALL		0x1f
+#define VCPU_HAS_ALL		0x1f	/* the parts every stream has */
+#define VCPU_HAS_CPUID		(1u << 5)	/* from format 1.1 on */
+#define VCPU_HAS_LAPIC		(1u << 6)	/* in-kernel APICs only */
+
+/* SEC_MACHINE: what builds the machine, and its flags. */
+#define MACHINE_KIND_PV		0	/* pvboot (run.c); streams without SEC_MACHINE */
+#define MACHINE_KIND_LINUX	1	/* linux.c: a PC with in-kernel APICs */
+#define MACHINE_F_VIRTIO_CONSOLE (1u << 0)
 
 /* The migration section's flags. */
 #define MIGRATION_F_RAM_HASH	(1u << 0)
@@ -44,10 +51,18 @@ struct snapshot {
 	struct blob device_state[SNAPSHOT_MAX_DEVICES];
 	bool device_seen[SNAPSHOT_MAX_DEVICES];
 
-	bool has_clock, has_pv;
+	/* SEC_MACHINE; absent: a PV machine */
+	bool has_machine;
+	uint32_t machine_kind;		/* MACHINE_KIND_* */
+	uint32_t machine_flags;		/* MACHINE_F_* */
+
+	bool has_clock, has_pv, has_ioapic;
 	struct hospes_clock clock;
 	struct hospes_pv_state pv;
+	struct hospes_ioapic_state ioapic;
 	struct vcpu_state *vcpus;	/* nr_vcpus of them */
+	struct hospes_cpuid **cpuid;	/* each vCPU's table, NULL: not sent */
+	struct hospes_lapic_state *lapic;	/* nr_vcpus of them */
 	uint8_t *vcpu_has;		/* VCPU_HAS_* for each */
 
 	/* SEC_MIGRATION (optional) */
@@ -62,14 +77,25 @@ struct snapshot {
 /* Every device of m can be saved and restored: 0, or -1 with why in err. */
 int snapshot_can_save(struct machine *m, char *err, size_t errlen);
 
-/* SEC_CONFIG. 0, or -1 (w->error). */
+/* SEC_CONFIG, then SEC_MACHINE. 0, or -1 (w->error). */
 int snapshot_put_config(struct stream_writer *w, struct machine *m);
+
+/*
+ * Lock (hold true) or unlock every device of m, from before its state is
+ * read until it is written: no device thread (console input) then changes
+ * the device or guest RAM behind the stream's back.
+ */
+void snapshot_hold_devices(struct machine *m, bool hold);
 
 /* A paused machine's state, as the kernel reports it. */
 struct saved_state {
 	struct hospes_clock clock;
 	struct hospes_pv_state pv;
+	struct hospes_ioapic_state ioapic;	/* with m->irqchip */
 	struct vcpu_state *vcpus;	/* cfg->nr_vcpus of them */
+	struct hospes_cpuid **cpuid;	/* each vCPU's */
+	struct hospes_lapic_state *lapic;	/* each vCPU's, with m->irqchip */
+	unsigned int nr_vcpus;
 };
 
 /*
@@ -80,7 +106,10 @@ struct saved_state {
 int snapshot_take(struct machine *m, int suspended_vcpu, struct saved_state *st,
 		  char *err, size_t errlen);
 void snapshot_release(struct saved_state *st);
-/* Clock, PV state, every vCPU, every device. 0, or -1 (w->error). */
+/*
+ * Clock, PV state, I/O APIC, every vCPU, every device (held:
+ * snapshot_hold_devices()). 0, or -1 (w->error).
+ */
 int snapshot_put_saved(struct stream_writer *w, struct machine *m,
 		       const struct saved_state *st);
 /* SEC_MIGRATION, optional for readers. 0, or -1 (w->error). */
@@ -94,6 +123,9 @@ void snapshot_free(struct snapshot *s);
 /* SEC_CONFIG's payload into s, and a vm_config that points into s. 0 or -1 (r->error). */
 int snapshot_get_config(struct stream_reader *r, struct snapshot *s,
 			const struct stream_section *sec, struct vm_config *cfg);
+/* SEC_MACHINE's payload into s and cfg (which builder, which devices). */
+int snapshot_get_machine(struct stream_reader *r, struct snapshot *s,
+			 const struct stream_section *sec, struct vm_config *cfg);
 /*
  * Any other section but MEMORY and END: stored in s, or skipped if unknown
  * and optional. 0, or -1 (r->error).
@@ -102,6 +134,11 @@ int snapshot_get_section(struct stream_reader *r, struct snapshot *s,
 			 const struct stream_section *sec);
 /* Every part a restore needs is there: 0, or -1 (r->error). */
 int snapshot_check(struct stream_reader *r, const struct snapshot *s);
+/*
+ * This host's CPU has every feature the guest was offered (cpu_compat.h):
+ * 0, or -1 with the missing ones named in err.
+ */
+int snapshot_check_cpu(const struct snapshot *s, char *err, size_t errlen);
 
 /*
  * Recreate the machine's state from s: guest RAM is loaded, the VM and its

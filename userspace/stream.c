@@ -217,6 +217,7 @@ int stream_get_header(struct stream_reader *r, uint32_t *flags)
 	if (h.flags & ~STREAM_F_LIVE)
 		return stream_fail(r, "unknown stream flags %#x", h.flags);
 	*flags = h.flags;
+	r->minor = h.minor;
 	return 0;
 }
 

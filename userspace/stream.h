@@ -19,7 +19,7 @@
 
 #define STREAM_MAGIC		"HOSPESVM"	/* 8 bytes, no NUL */
 #define STREAM_MAJOR		1	/* a reader refuses any other major */
-#define STREAM_MINOR		0	/* grows with optional additions */
+#define STREAM_MINOR		1	/* grows with optional additions */
 
 /* Header flags. */
 #define STREAM_F_LIVE		(1u << 0)	/* pages may come more than once */
@@ -39,6 +39,10 @@ enum stream_section_type {
 	SEC_VCPU_EVENTS		= 9,
 	SEC_DEVICE		= 10,
 	SEC_MIGRATION		= 11,
+	SEC_MACHINE		= 12,
+	SEC_VCPU_CPUID		= 13,
+	SEC_VCPU_LAPIC		= 14,
+	SEC_IOAPIC		= 15,
 	SEC_END			= 0xffff,
 };
 
@@ -86,6 +90,7 @@ int stream_flush(struct stream_writer *w);
 struct stream_reader {
 	int fd;
 	uint64_t offset;		/* bytes consumed so far */
+	uint16_t minor;			/* the header's minor version */
 	struct hash64 hash;
 	size_t pos, len;		/* unread bytes are buf[pos..len) */
 	char error[256];		/* why the last call failed */

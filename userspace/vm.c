@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -292,4 +293,42 @@ int vcpu_set_msrs_xsave(int fd, const struct vcpu_state *s, const char **what)
 int vcpu_set_events(int fd, const struct hospes_vcpu_events *e)
 {
 	return ioctl(fd, HOSPES_SET_VCPU_EVENTS, e);
+}
+
+int vm_get_ioapic(struct vm *vm, struct hospes_ioapic_state *s)
+{
+	return ioctl(vm->fd, HOSPES_GET_IOAPIC, s);
+}
+
+int vm_set_ioapic(struct vm *vm, const struct hospes_ioapic_state *s)
+{
+	return ioctl(vm->fd, HOSPES_SET_IOAPIC, s);
+}
+
+int vcpu_get_lapic(int fd, struct hospes_lapic_state *s)
+{
+	return ioctl(fd, HOSPES_GET_LAPIC, s);
+}
+
+int vcpu_set_lapic(int fd, const struct hospes_lapic_state *s)
+{
+	return ioctl(fd, HOSPES_SET_LAPIC, s);
+}
+
+struct hospes_cpuid *vcpu_get_cpuid(int fd)
+{
+	struct hospes_cpuid *t = calloc(1, sizeof(*t) + HOSPES_MAX_CPUID_ENTRIES *
+					   sizeof(t->entries[0]));
+
+	if (!t)
+		return NULL;
+	t->nent = HOSPES_MAX_CPUID_ENTRIES;
+	if (ioctl(fd, HOSPES_GET_CPUID, t)) {
+		int e = errno;
+
+		free(t);
+		errno = e;
+		return NULL;
+	}
+	return t;
 }

@@ -44,6 +44,9 @@ int vm_get_stats(struct vm *vm, struct hospes_stats *st);
 int vm_create_irqchip(struct vm *vm);
 /* Drive I/O APIC pin gsi to level (0 or 1): 0, or -1 with errno. */
 int vm_irq_line(struct vm *vm, unsigned int gsi, int level);
+/* The I/O APIC's state, for save and restore: 0, or -1 with errno. */
+int vm_get_ioapic(struct vm *vm, struct hospes_ioapic_state *s);
+int vm_set_ioapic(struct vm *vm, const struct hospes_ioapic_state *s);
 /* The guest TSC's frequency in kHz, or 0 after printing why. */
 unsigned int vm_tsc_khz(struct vm *vm);
 
@@ -86,6 +89,14 @@ int vcpu_get_state(int fd, struct vcpu_state *s, const char **what);
 int vcpu_set_msrs_xsave(int fd, const struct vcpu_state *s, const char **what);
 /* Events and timer last: they may raise ports of the PV state. 0 or -1. */
 int vcpu_set_events(int fd, const struct hospes_vcpu_events *e);
+/* A vCPU's local APIC (in-kernel irqchip only): 0, or -1 with errno. */
+int vcpu_get_lapic(int fd, struct hospes_lapic_state *s);
+int vcpu_set_lapic(int fd, const struct hospes_lapic_state *s);
+/*
+ * The CPUID table the vCPU's guest sees (HOSPES_GET_CPUID), for the
+ * caller to free; NULL with errno on failure.
+ */
+struct hospes_cpuid *vcpu_get_cpuid(int fd);
 
 /*
  * A vCPU with its run area mapped, CPUID table, registers and segment

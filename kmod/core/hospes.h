@@ -329,6 +329,7 @@ int hospes_set_vcpu_events(struct hospes_vcpu *vcpu,
 			   struct hospes_vcpu_events __user *ue);
 int hospes_get_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
 int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux);
+int hospes_get_cpuid(struct hospes_vcpu *vcpu, struct hospes_cpuid __user *uc);
 
 /* lapic.c: the in-kernel local APIC */
 int hospes_lapic_create(struct hospes_vcpu *vcpu);

@@ -523,8 +523,8 @@ int hospes_lapic_get_state(struct hospes_vcpu *vcpu,
 {
 	struct hospes_lapic *l = vcpu->lapic;
 	struct hospes_lapic_state *st;
+	int ret = 0, vector;
 	u32 off;
-	int ret = 0;
 
 	if (!l)
 		return -ENXIO;
@@ -535,6 +535,13 @@ int hospes_lapic_get_state(struct hospes_vcpu *vcpu,
 		st->regs[off / 4] = lapic_read(l, off);
 	st->apic_base = l->base_msr;
 	st->tsc_deadline = l->tsc_deadline;
+	vector = READ_ONCE(l->sipi_vector);
+	if (READ_ONCE(l->init_pending))
+		st->pending |= HOSPES_LAPIC_PENDING_INIT;
+	if (vector >= 0) {
+		st->pending |= HOSPES_LAPIC_PENDING_SIPI;
+		st->sipi_vector = vector;
+	}
 	if (copy_to_user(us, st, sizeof(*st)))
 		ret = -EFAULT;
 	kfree(st);
@@ -564,6 +571,10 @@ int hospes_lapic_set_state(struct hospes_vcpu *vcpu,
 	if (IS_ERR(st))
 		return PTR_ERR(st);
 	if (memchr_inv(st->reserved, 0, sizeof(st->reserved)) ||
+	    (st->pending & ~(HOSPES_LAPIC_PENDING_INIT |
+			     HOSPES_LAPIC_PENDING_SIPI)) ||
+	    st->sipi_vector > 0xff ||
+	    (st->sipi_vector && !(st->pending & HOSPES_LAPIC_PENDING_SIPI)) ||
 	    (st->apic_base & ~APIC_BASE_ENABLE) !=
 	    (l->base_msr & ~APIC_BASE_ENABLE)) {
 		ret = -EINVAL;
@@ -575,6 +586,10 @@ int hospes_lapic_set_state(struct hospes_vcpu *vcpu,
 	load_bitmap(l->isr, st->regs, APIC_ISR);
 	load_bitmap(l->tmr, st->regs, APIC_TMR);
 	l->base_msr = st->apic_base;
+	/* Taken on the vCPU's next entry, as if they had just arrived. */
+	WRITE_ONCE(l->init_pending, !!(st->pending & HOSPES_LAPIC_PENDING_INIT));
+	WRITE_ONCE(l->sipi_vector, st->pending & HOSPES_LAPIC_PENDING_SIPI ?
+				   (int)st->sipi_vector : -1);
 	/* The timer goes on with what was left of its count. */
 	count = reg(l, APIC_TMCCT);
 	set_reg(l, APIC_TMCCT, 0);

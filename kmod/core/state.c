@@ -2,8 +2,9 @@
 /*
  * The state save, restore and migration carry beyond registers and
  * memory: the guest's clock, the paravirtual event state, a vCPU's
- * pending events and timer, and its FPU/XSAVE state. Each GET has a SET
- * that checks its input as the guest's own operations would.
+ * pending events and timer, its FPU/XSAVE state, and the CPUID table it
+ * was given (SET_CPUID is cpuid.c's). Each GET has a SET that checks its
+ * input as the guest's own operations would.
  */
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
@@ -219,4 +220,23 @@ int hospes_set_xsave(struct hospes_vcpu *vcpu, struct hospes_xsave __user *ux)
 					     vcpu->guest_fpu.xfeatures, &pkru);
 	kfree(x);
 	return ret;
+}
+
+int hospes_get_cpuid(struct hospes_vcpu *vcpu, struct hospes_cpuid __user *uc)
+{
+	u32 room, pad, n = vcpu->cpuid_nent;
+
+	if (get_user(room, &uc->nent) || get_user(pad, &uc->pad))
+		return -EFAULT;
+	if (room > HOSPES_MAX_CPUID_ENTRIES || pad)
+		return -EINVAL;
+	if (put_user(n, &uc->nent))
+		return -EFAULT;
+	if (room < n)
+		return -E2BIG;
+	/* The vCPU mutex the caller holds keeps SET_CPUID from freeing it. */
+	if (n && copy_to_user(uc->entries, vcpu->cpuid,
+			      n * sizeof(*vcpu->cpuid)))
+		return -EFAULT;
+	return 0;
 }

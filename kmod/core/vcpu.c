@@ -413,6 +413,8 @@ static long vcpu_ioctl_locked(struct hospes_vcpu *vcpu, unsigned int cmd,
 		return vcpu_msrs(vcpu, argp, true);
 	case HOSPES_SET_CPUID:
 		return hospes_set_cpuid(vcpu, argp);
+	case HOSPES_GET_CPUID:
+		return hospes_get_cpuid(vcpu, argp);
 	case HOSPES_GET_VCPU_EVENTS:
 		return hospes_get_vcpu_events(vcpu, argp);
 	case HOSPES_SET_VCPU_EVENTS:

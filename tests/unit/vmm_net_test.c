@@ -38,7 +38,7 @@
 #define TXQ		1
 #define QUEUES		0x1000		/* queue q's rings from here + q * 0x800 */
 #define BUF		0x10000		/* buffers */
-#define HDR		12
+#define VNET_HDR		12
 #define WAIT_MS		2000
 
 static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
@@ -247,10 +247,10 @@ static void post_rx(struct _test_data_vnet *self, uint64_t gpa, uint32_t len)
 /* A frame of len bytes of fill from the peer, after a zero header. */
 static bool send_frame(struct _test_data_vnet *self, uint8_t fill, size_t len)
 {
-	uint8_t f[HDR + 256] = { 0 };
+	uint8_t f[VNET_HDR + 256] = { 0 };
 
-	memset(f + HDR, fill, len);
-	return send(self->peer, f, HDR + len, 0) == (ssize_t)(HDR + len);
+	memset(f + VNET_HDR, fill, len);
+	return send(self->peer, f, VNET_HDR + len, 0) == (ssize_t)(VNET_HDR + len);
 }
 
 TEST_F(vnet, registers_say_network_card_with_mac_and_link_up)
@@ -278,17 +278,17 @@ TEST_F(vnet, a_frame_goes_out_with_its_header)
 	uint8_t got[256];
 
 	driver_init(self, 1u << VIRTIO_NET_F_CSUM);
-	memset(at(self, BUF), 0, HDR);
+	memset(at(self, BUF), 0, VNET_HDR);
 	at(self, BUF)[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	memset(at(self, BUF + 0x100), 0x5a, 60);
-	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR, 1, 1);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, VNET_HDR, 1, 1);
 	vdrv_desc(&self->m, ring(TXQ, 0), 1, BUF + 0x100, 60, 0, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(1, used_idx(self, TXQ));
 	EXPECT_EQ(1u, rd(self, 0x060) & 1);
-	ASSERT_EQ(HDR + 60, recv(self->peer, got, sizeof(got), MSG_DONTWAIT));
+	ASSERT_EQ(VNET_HDR + 60, recv(self->peer, got, sizeof(got), MSG_DONTWAIT));
 	EXPECT_EQ(VIRTIO_NET_HDR_F_NEEDS_CSUM, got[0]);
-	EXPECT_EQ(0x5a, got[HDR + 59]);
+	EXPECT_EQ(0x5a, got[VNET_HDR + 59]);
 }
 
 TEST_F(vnet, a_header_beyond_the_features_is_dropped)
@@ -296,9 +296,9 @@ TEST_F(vnet, a_header_beyond_the_features_is_dropped)
 	uint8_t got[256];
 
 	driver_init(self, 0);
-	memset(at(self, BUF), 0, HDR + 60);
+	memset(at(self, BUF), 0, VNET_HDR + 60);
 	at(self, BUF)[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;	/* CSUM not taken */
-	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 0, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, VNET_HDR + 60, 0, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(1, used_idx(self, TXQ));
 	EXPECT_EQ(-1, recv(self->peer, got, sizeof(got), MSG_DONTWAIT));
@@ -316,10 +316,10 @@ TEST_F(vnet, frames_wait_for_buffers_then_arrive)
 	memset(at(self, BUF), 0xff, 0x200);
 	post_rx(self, BUF, 0x200);
 	ASSERT_TRUE(wait_used(self, RXQ, 1));
-	EXPECT_EQ(HDR + 100u, used_len(self, RXQ, 0));
+	EXPECT_EQ(VNET_HDR + 100u, used_len(self, RXQ, 0));
 	memcpy(&nb, at(self, BUF + 10), 2);
 	EXPECT_EQ(1, nb);			/* num_buffers */
-	EXPECT_EQ(0xa1, at(self, BUF + HDR + 99)[0]);
+	EXPECT_EQ(0xa1, at(self, BUF + VNET_HDR + 99)[0]);
 	EXPECT_EQ(1u, rd(self, 0x060) & 1);
 
 	/* A buffer in two pieces, the header split across them. */
@@ -331,19 +331,19 @@ TEST_F(vnet, frames_wait_for_buffers_then_arrive)
 	vdrv_wr(&self->m, BASE, 0x050, RXQ);
 	ASSERT_TRUE(send_frame(self, 0xb2, 50));
 	ASSERT_TRUE(wait_used(self, RXQ, 2));
-	EXPECT_EQ(HDR + 50u, used_len(self, RXQ, 1));
-	EXPECT_EQ(0xb2, at(self, BUF + 0x600 + HDR - 8 + 49)[0]);
+	EXPECT_EQ(VNET_HDR + 50u, used_len(self, RXQ, 1));
+	EXPECT_EQ(0xb2, at(self, BUF + 0x600 + VNET_HDR - 8 + 49)[0]);
 }
 
 TEST_F(vnet, a_frame_too_big_for_the_buffer_is_dropped_and_the_buffer_kept)
 {
 	driver_init(self, 0);
-	post_rx(self, BUF, HDR + 64);
+	post_rx(self, BUF, VNET_HDR + 64);
 	ASSERT_TRUE(send_frame(self, 0xc3, 100));
 	ASSERT_TRUE(send_frame(self, 0xd4, 64));
 	ASSERT_TRUE(wait_used(self, RXQ, 1));
-	EXPECT_EQ(HDR + 64u, used_len(self, RXQ, 0));
-	EXPECT_EQ(0xd4, at(self, BUF + HDR)[0]);
+	EXPECT_EQ(VNET_HDR + 64u, used_len(self, RXQ, 0));
+	EXPECT_EQ(0xd4, at(self, BUF + VNET_HDR)[0]);
 }
 
 /* used_event and avail_event trail the rings (2.6.7.2, 2.6.8.2). */
@@ -353,9 +353,9 @@ TEST_F(vnet, with_event_idx_kicks_and_interrupts_come_as_asked)
 
 	driver_init(self, 1u << 29);		/* VIRTIO_F_EVENT_IDX */
 	memcpy(at(self, ring(TXQ, 1) + 4 + 2 * QSIZE), &used_event, 2);
-	memset(at(self, BUF), 0, HDR + 60);
-	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 0, 0);
-	vdrv_desc(&self->m, ring(TXQ, 0), 1, BUF, HDR + 60, 0, 0);
+	memset(at(self, BUF), 0, VNET_HDR + 60);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, VNET_HDR + 60, 0, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 1, BUF, VNET_HDR + 60, 0, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(1, used_idx(self, TXQ));
 	EXPECT_EQ(0u, rd(self, 0x060));		/* used index 1 is not past 1 */
@@ -371,7 +371,7 @@ TEST_F(vnet, with_event_idx_kicks_and_interrupts_come_as_asked)
 TEST_F(vnet, a_writable_transmit_buffer_breaks_the_device_until_reset)
 {
 	driver_init(self, 0);
-	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, HDR + 60, 2, 0);
+	vdrv_desc(&self->m, ring(TXQ, 0), 0, BUF, VNET_HDR + 60, 2, 0);
 	post(self, TXQ, 0);
 	EXPECT_EQ(64u, rd(self, 0x070) & 64);	/* DEVICE_NEEDS_RESET */
 	EXPECT_EQ(0, used_idx(self, TXQ));
@@ -383,7 +383,7 @@ TEST_F(vnet, a_receive_buffer_without_room_for_the_header_breaks_the_device)
 {
 	driver_init(self, 0);
 	ASSERT_TRUE(send_frame(self, 0xe5, 20));
-	post_rx(self, BUF, HDR - 1);
+	post_rx(self, BUF, VNET_HDR - 1);
 	usleep(50 * 1000);
 	EXPECT_EQ(64u, rd(self, 0x070) & 64);
 	EXPECT_EQ(0, used_idx(self, RXQ));
@@ -420,14 +420,14 @@ TEST(a_tap_is_made_on_demand_and_gone_when_closed)
 
 	snprintf(name, sizeof(name), "hspu%d", (int)getpid() % 100000);
 	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
-	fd = tap_open(name, HDR, err, sizeof(err));
+	fd = tap_open(name, VNET_HDR, err, sizeof(err));
 	if (fd < 0)
 		SKIP(return, "%s", err);
 	EXPECT_EQ(0, access(path, F_OK));
 	EXPECT_EQ(0, tap_set_offloads(fd, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6));
 	close(fd);
 	EXPECT_NE(0, access(path, F_OK));
-	EXPECT_EQ(-1, tap_open("0123456789abcdefg", HDR, err, sizeof(err)));
+	EXPECT_EQ(-1, tap_open("0123456789abcdefg", VNET_HDR, err, sizeof(err)));
 }
 
 /* Without CAP_NET_ADMIN (as nobody, if this runs as root): a clear refusal. */
@@ -448,7 +448,7 @@ TEST(an_unprivileged_user_is_told_what_a_tap_needs)
 
 		if (!geteuid() && (setgid(65534) || setuid(65534)))
 			_exit(2);
-		fd = tap_open("hspu-denied", HDR, msg, sizeof(msg));
+		fd = tap_open("hspu-denied", VNET_HDR, msg, sizeof(msg));
 		if (fd >= 0)
 			_exit(3);	/* CAP_NET_ADMIN without root */
 		if (write(fds[1], msg, strlen(msg)) < 0)

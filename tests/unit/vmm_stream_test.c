@@ -3,8 +3,10 @@
  * The save/migration stream (docs/stream-format.md) on the host, no
  * module: a machine's configuration, RAM and state encoded and decoded
  * again; corruption and truncation anywhere refused; other major versions
- * refused; unknown sections skipped only when optional; a block ring's
- * state carried over to a new machine.
+ * refused; unknown sections skipped only when optional; a 1.0 stream (no
+ * CPUID, no machine section) still read; a Linux machine's APIC state
+ * carried and required; a block ring's state carried over to a new
+ * machine.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -50,6 +52,31 @@ static int ram_only(struct machine *m)
 	return m->mem.host ? 0 : -1;
 }
 
+/* What encode() writes for each vCPU's CPUID and, if set, local APIC. */
+static struct hospes_cpuid *test_cpuid[2];
+static struct hospes_lapic_state *test_lapic;
+static const struct hospes_ioapic_state test_ioapic = {
+	.id = 0x01000000, .redir[4] = 0x10030, .lines = 1u << 4,
+};
+
+/* vCPU id's CPUID table: a few entries that tell the vCPUs apart. */
+static struct hospes_cpuid *cpuid_table(unsigned int id)
+{
+	struct hospes_cpuid *t = calloc(1, sizeof(*t) + 3 * sizeof(t->entries[0]));
+
+	if (!t)
+		return NULL;
+	t->nent = 3;
+	t->entries[0] = (struct hospes_cpuid_entry){ .function = 0, .eax = 7 };
+	t->entries[1] = (struct hospes_cpuid_entry){
+		.function = 1, .ebx = id << 24, .ecx = 1u << 31, .edx = 0x178bfbff,
+	};
+	t->entries[2] = (struct hospes_cpuid_entry){
+		.function = 7, .flags = HOSPES_CPUID_FLAG_INDEXED, .ebx = 0x9,
+	};
+	return t;
+}
+
 FIXTURE(stream)
 {
 	struct vm_config cfg;
@@ -86,6 +113,11 @@ FIXTURE_SETUP(stream)
 				.index = vcpu_state_msrs[j], .data = j * 7 + i,
 			};
 	}
+	for (i = 0; i < 2; i++) {
+		test_cpuid[i] = cpuid_table(i);
+		ASSERT_NE(NULL, test_cpuid[i]);
+	}
+	test_lapic = NULL;
 	self->fd = memfd_create("stream", 0);
 	ASSERT_LE(0, self->fd);
 	self->bytes = NULL;
@@ -93,6 +125,10 @@ FIXTURE_SETUP(stream)
 
 FIXTURE_TEARDOWN(stream)
 {
+	free(test_cpuid[0]);
+	free(test_cpuid[1]);
+	free(test_lapic);
+	test_lapic = NULL;
 	free(self->bytes);
 	close(self->fd);
 	machine_destroy(&self->m);
@@ -117,6 +153,9 @@ static int encode(struct machine *m, const struct vcpu_state *vcpus, int fd,
 	state.pv.shinfo_gpa = 0x5000;
 	state.pv.upcall_vector = 0xf3;
 	state.vcpus = (struct vcpu_state *)vcpus;
+	state.cpuid = test_cpuid;
+	state.lapic = test_lapic;
+	state.ioapic = test_ioapic;
 	stream_writer_init(w, fd);
 	if (stream_put_header(w, STREAM_F_LIVE) || snapshot_put_config(w, m) ||
 	    ram_put_pages(w, &m->mem, NULL, true, &st))
@@ -219,9 +258,18 @@ TEST_F(stream, a_machine_comes_back_as_it_went)
 	EXPECT_EQ(test_clock.ns, d->s.clock.ns);
 	EXPECT_EQ(test_clock.tsc, d->s.clock.tsc);
 	EXPECT_EQ(0x5000u, d->s.pv.shinfo_gpa);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		EXPECT_EQ(0, memcmp(&self->vcpu[i], &d->s.vcpus[i],
 				    sizeof(self->vcpu[i])));
+		ASSERT_NE(NULL, d->s.cpuid[i]);
+		ASSERT_EQ(3u, d->s.cpuid[i]->nent);
+		EXPECT_EQ(0, memcmp(test_cpuid[i]->entries, d->s.cpuid[i]->entries,
+				    3 * sizeof(test_cpuid[i]->entries[0])));
+	}
+	EXPECT_TRUE(d->s.has_machine);
+	EXPECT_EQ((uint32_t)MACHINE_KIND_PV, d->s.machine_kind);
+	EXPECT_FALSE(d->cfg.linux_boot);
+	EXPECT_FALSE(d->s.has_ioapic);
 	ASSERT_EQ(1u, d->s.nr_devices);
 	EXPECT_STREQ("serial8250", d->s.device_names[0]);
 	EXPECT_TRUE(d->s.has_migration);
@@ -320,6 +368,150 @@ TEST_F(stream, unknown_sections_are_skipped_only_if_optional)
 			    &self->len, 0x7777, 0));
 	EXPECT_NE(0, decode(self->bytes, self->len, d));
 	EXPECT_NE(NULL, strstr(d->error, "unknown to this hospes and not optional"));
+	decoded_free(d);
+	free(d);
+}
+
+/* ---- other versions and machines ------------------------------------ */
+
+/*
+ * The stream bytes without the sections of the types listed (0-ended),
+ * with minor version minor, sealed again: a new buffer, its size in *len.
+ */
+static uint8_t *rewrite(const uint8_t *in, size_t in_len, const uint32_t *drop,
+			uint16_t minor, size_t *len)
+{
+	uint8_t *out = malloc(in_len);
+	size_t off = sizeof(struct stream_header), o = off;
+	struct stream_header h;
+
+	if (!out)
+		return NULL;
+	memcpy(&h, in, sizeof(h));
+	h.minor = minor;
+	memcpy(out, &h, sizeof(h));
+	while (off + sizeof(struct stream_section) <= in_len) {
+		struct stream_section sec;
+		const uint32_t *t;
+		size_t whole;
+
+		memcpy(&sec, in + off, sizeof(sec));
+		whole = sizeof(sec) + sec.length;
+		for (t = drop; *t && *t != sec.type; t++)
+			;
+		if (sec.type == SEC_END) {
+			uint64_t hash;
+
+			memcpy(out + o, &sec, sizeof(sec));
+			o += sizeof(sec);
+			hash = hash64(out, o);
+			memcpy(out + o, &hash, sizeof(hash));
+			*len = o + sizeof(hash);
+			return out;
+		}
+		if (!*t) {
+			memcpy(out + o, in + off, whole);
+			o += whole;
+		}
+		off += whole;
+	}
+	free(out);
+	return NULL;
+}
+
+/*
+ * The stream bytes without the sections drop lists, as version 1.minor,
+ * are refused, and the reason says why: true if so.
+ */
+static bool refused_without(const uint8_t *bytes, size_t len,
+			    const uint32_t *drop, uint16_t minor, const char *why)
+{
+	struct decoded *d = calloc(1, sizeof(*d));
+	uint8_t *cut = rewrite(bytes, len, drop, minor, &len);
+	bool refused = false;
+
+	if (d && cut) {
+		refused = decode(cut, len, d) && strstr(d->error, why);
+		if (!refused)
+			fprintf(stderr, "# not refused with \"%s\": %s\n", why,
+				d->error);
+		decoded_free(d);
+	}
+	free(cut);
+	free(d);
+	return refused;
+}
+
+TEST_F(stream, a_1_0_stream_without_cpuid_is_still_read)
+{
+	static const uint32_t newer[] = { SEC_MACHINE, SEC_VCPU_CPUID, 0 };
+	struct decoded *d = calloc(1, sizeof(*d));
+	uint8_t *old;
+	size_t len;
+
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, 0, 0));
+	old = rewrite(self->bytes, self->len, newer, 0, &len);
+	ASSERT_NE(NULL, old);
+	EXPECT_EQ(0, decode(old, len, d)) TH_LOG("%s", d->error);
+	/* A PV machine, whose vCPUs will get this host's CPUID. */
+	EXPECT_FALSE(d->s.has_machine);
+	EXPECT_TRUE(d->s.cpuid[0] == NULL);
+	EXPECT_FALSE(d->cfg.linux_boot);
+	decoded_free(d);
+	free(old);
+	free(d);
+	/* From 1.1 on, the CPUID is required. */
+	EXPECT_TRUE(refused_without(self->bytes, self->len, newer, 1,
+				    "vCPU 0's state is incomplete"));
+}
+
+TEST_F(stream, a_linux_machine_comes_with_its_apics_and_needs_them)
+{
+	static const uint32_t no_ioapic[] = { SEC_IOAPIC, 0 };
+	static const uint32_t no_lapic[] = { SEC_VCPU_LAPIC, 0 };
+	struct decoded *d = calloc(1, sizeof(*d));
+	unsigned int i;
+
+	self->cfg.linux_boot = true;
+	self->cfg.virtio_console = true;
+	test_lapic = calloc(2, sizeof(*test_lapic));
+	ASSERT_NE(NULL, test_lapic);
+	for (i = 0; i < 2; i++) {
+		test_lapic[i].regs[0x20 / 4] = i << 24;		/* APIC id */
+		test_lapic[i].regs[0x390 / 4] = 12345 + i;	/* current count */
+		test_lapic[i].apic_base = 0xfee00900 - i * 0x100;
+		test_lapic[i].tsc_deadline = 1000 + i;
+	}
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, 0, 0));
+	ASSERT_EQ(0, decode(self->bytes, self->len, d)) TH_LOG("%s", d->error);
+	EXPECT_EQ((uint32_t)MACHINE_KIND_LINUX, d->s.machine_kind);
+	EXPECT_TRUE(d->cfg.linux_boot);
+	EXPECT_TRUE(d->cfg.virtio_console);
+	EXPECT_EQ(0, memcmp(&test_ioapic, &d->s.ioapic, sizeof(test_ioapic)));
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, memcmp(&test_lapic[i], &d->s.lapic[i],
+				    sizeof(test_lapic[i])));
+	decoded_free(d);
+
+	free(d);
+	EXPECT_TRUE(refused_without(self->bytes, self->len, no_ioapic,
+				    STREAM_MINOR, "no I/O APIC section"));
+	EXPECT_TRUE(refused_without(self->bytes, self->len, no_lapic,
+				    STREAM_MINOR, "vCPU 0's state is incomplete"));
+}
+
+TEST_F(stream, a_pv_machine_with_apic_state_is_refused)
+{
+	struct decoded *d = calloc(1, sizeof(*d));
+
+	test_lapic = calloc(2, sizeof(*test_lapic));
+	ASSERT_NE(NULL, test_lapic);
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, 0, 0));
+	EXPECT_NE(0, decode(self->bytes, self->len, d));
+	EXPECT_NE(NULL, strstr(d->error, "APIC")) TH_LOG("%s", d->error);
 	decoded_free(d);
 	free(d);
 }

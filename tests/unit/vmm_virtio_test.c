@@ -23,13 +23,6 @@
 #define MEM		(1ull << 20)
 #define BASE		VIRTIO_MMIO_BASE
 #define DISK_SIZE	(64 * 1024)
-#define QSIZE		8
-#define DESC		0x1000
-#define AVAIL		0x2000
-#define USED		0x3000
-#define HDR		0x4000
-#define DATA		0x5000
-#define STATUS		0x6000
 
 FIXTURE(vblk) {
 	struct vm_config cfg;
@@ -71,20 +64,9 @@ static void *at(struct _test_data_vblk *self, uint64_t gpa)
 	return self->m.mem.host + gpa;
 }
 
-/* Negotiate VERSION_1 and set queue 0 up at DESC, AVAIL, USED. */
 static void driver_init(struct _test_data_vblk *self)
 {
-	wr(self, 0x070, 1 | 2);			/* ACKNOWLEDGE, DRIVER */
-	wr(self, 0x024, 1);
-	wr(self, 0x020, 1);			/* VERSION_1 */
-	wr(self, 0x070, 1 | 2 | 8);		/* FEATURES_OK */
-	wr(self, 0x030, 0);
-	wr(self, 0x038, QSIZE);
-	wr(self, 0x080, DESC);
-	wr(self, 0x090, AVAIL);
-	wr(self, 0x0a0, USED);
-	wr(self, 0x044, 1);
-	wr(self, 0x070, 1 | 2 | 8 | 4);		/* DRIVER_OK */
+	virtio_driver_init(&self->m.bus, BASE);
 }
 
 static void desc(struct _test_data_vblk *self, unsigned int i, uint64_t addr,

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "blob.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "machine.h"
 
@@ -116,14 +118,50 @@ static void acpi_pm_destroy(struct device *dev)
 	free(to_pm(dev));
 }
 
-int acpi_pm_attach(struct machine *m)
+/* PM1 enable and control; status is always 0 and there is no PM timer. */
+static void acpi_pm_save(struct device *dev, struct blob *out)
+{
+	struct acpi_pm *pm = to_pm(dev);
+
+	blob_put(out, &pm->pm1_en, 2);
+	blob_put(out, &pm->pm1_cnt, 2);
+}
+
+static int acpi_pm_load(struct acpi_pm *pm, struct blob *state)
+{
+	blob_get(state, &pm->pm1_en, 2);
+	blob_get(state, &pm->pm1_cnt, 2);
+	if (!blob_done(state) || (pm->pm1_cnt & ~CNT_WRITABLE))
+		return -1;
+	return 0;
+}
+
+/* state: a saved block's, or NULL for one as at power-on. */
+static int acpi_pm_restore(struct machine *m, struct blob *state)
 {
 	struct acpi_pm *pm = calloc(1, sizeof(*pm));
 
 	if (pm) {
 		device_init(&pm->dev, "acpi-pm", acpi_pm_destroy);
+		pm->dev.save = acpi_pm_save;
 		pm->m = m;
 	}
-	return machine_attach_pio(m, pm ? &pm->dev : NULL, ACPI_PM1A_EVT_PORT,
-				  NR_REGS, &acpi_pm_ops);
+	if (machine_attach_pio(m, pm ? &pm->dev : NULL, ACPI_PM1A_EVT_PORT,
+			       NR_REGS, &acpi_pm_ops))
+		return -1;
+	if (state && acpi_pm_load(pm, state)) {
+		fprintf(stderr, "hospes: the saved state of acpi-pm is malformed\n");
+		return -1;
+	}
+	return 0;
 }
+
+int acpi_pm_attach(struct machine *m)
+{
+	return acpi_pm_restore(m, NULL);
+}
+
+const struct device_model acpi_pm_model = {
+	.name = "acpi-pm",
+	.restore = acpi_pm_restore,
+};

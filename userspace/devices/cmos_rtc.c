@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "blob.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "machine.h"
 
@@ -132,7 +134,30 @@ static void cmos_rtc_destroy(struct device *dev)
 	free(to_rtc(dev));
 }
 
-int cmos_rtc_attach(struct machine *m)
+/*
+ * The index and the RAM bytes (the time registers among them are unused:
+ * the time is the host's, read at each access).
+ */
+static void cmos_rtc_save(struct device *dev, struct blob *out)
+{
+	struct cmos_rtc *c = to_rtc(dev);
+
+	blob_put(out, &c->index, 1);
+	blob_put(out, c->ram, sizeof(c->ram));
+}
+
+static int cmos_rtc_load(struct cmos_rtc *c, struct blob *state)
+{
+	blob_get(state, &c->index, 1);
+	blob_get(state, c->ram, sizeof(c->ram));
+	if (!blob_done(state) || c->index > INDEX_MASK)
+		return -1;
+	c->ram[REG_A] &= ~A_UIP;
+	return 0;
+}
+
+/* state: a saved clock's, or NULL for one as at power-on. */
+static int cmos_rtc_restore(struct machine *m, struct blob *state)
 {
 	struct cmos_rtc *c = calloc(1, sizeof(*c));
 	int err;
@@ -142,9 +167,14 @@ int cmos_rtc_attach(struct machine *m)
 		return -1;
 	}
 	device_init(&c->dev, "cmos-rtc", cmos_rtc_destroy);
+	c->dev.save = cmos_rtc_save;
 	c->ram[REG_A] = A_DIVIDER;
 	c->ram[REG_B] = B_24H;
 	machine_add_device(m, &c->dev);
+	if (state && cmos_rtc_load(c, state)) {
+		fprintf(stderr, "hospes: the saved state of cmos-rtc is malformed\n");
+		return -1;
+	}
 	err = bus_add_range(&m->bus, BUS_PIO, CMOS_PORT, 2, &cmos_rtc_ops,
 			    &c->dev);
 	if (err) {
@@ -154,3 +184,13 @@ int cmos_rtc_attach(struct machine *m)
 	}
 	return 0;
 }
+
+int cmos_rtc_attach(struct machine *m)
+{
+	return cmos_rtc_restore(m, NULL);
+}
+
+const struct device_model cmos_rtc_model = {
+	.name = "cmos-rtc",
+	.restore = cmos_rtc_restore,
+};

@@ -3,6 +3,26 @@
  * The device models a machine can have. Each file in devices/ exports one
  * struct device_model; run.c sets up every model in its table, and each
  * decides from the machine's configuration whether it is wanted.
+ *
+ * Save, restore and migration (docs/stream-format.md): a device that can
+ * be carried
+ *  - sets its struct device's save hook (bus.h) when it is created: it
+ *    appends the device's whole state to a blob, in a layout of its own
+ *    that the stream format document describes. It is called with the
+ *    vCPUs paused and the device's lock held, so no thread of the device
+ *    changes it, or guest RAM, meanwhile;
+ *  - has a model whose restore() creates it from that blob in the
+ *    target machine, checking every field as a guest's register write
+ *    would be checked (the stream is input), and rejecting trailing or
+ *    missing bytes (blob_done());
+ *  - is listed in device_models (if run.c sets it up) or
+ *    restore_models (if a machine builder such as linux.c attaches it),
+ *    so that device_model_find() knows its name.
+ * A device without a save hook makes save and migration refuse the VM.
+ * Anything the device holds beyond the guest's RAM must be in the blob:
+ * requests taken from a ring but not completed, input received but not
+ * delivered; where it has resources (a file, a socket) the blob names
+ * them and restore() opens them again.
  */
 #ifndef HOSPES_DEVICES_H
 #define HOSPES_DEVICES_H
@@ -37,9 +57,19 @@ struct device_model {
 extern const struct device_model serial8250_model;
 extern const struct device_model blkring_model;
 
-/* Every device model, in setup order. */
+/* The devices of the PC-like machine (linux.c attaches them). */
+extern const struct device_model cmos_rtc_model;
+extern const struct device_model acpi_pm_model;
+extern const struct device_model pvpanic_model;
+extern const struct device_model virtio_blk_model;
+extern const struct device_model virtio_console_model;
+
+/* Every device model run.c sets up, in setup order. */
 extern const struct device_model *const device_models[];
 extern const unsigned int nr_device_models;
+/* Models that only restore: a machine builder creates them itself. */
+extern const struct device_model *const restore_models[];
+extern const unsigned int nr_restore_models;
 /* The model called name, or NULL. */
 const struct device_model *device_model_find(const char *name);
 

@@ -12,6 +12,16 @@ const struct device_model *const device_models[] = {
 
 const unsigned int nr_device_models = ARRAY_LEN(device_models);
 
+const struct device_model *const restore_models[] = {
+	&cmos_rtc_model,
+	&acpi_pm_model,
+	&pvpanic_model,
+	&virtio_blk_model,
+	&virtio_console_model,
+};
+
+const unsigned int nr_restore_models = ARRAY_LEN(restore_models);
+
 const struct device_model *device_model_find(const char *name)
 {
 	unsigned int i;
@@ -19,5 +29,8 @@ const struct device_model *device_model_find(const char *name)
 	for (i = 0; i < nr_device_models; i++)
 		if (!strcmp(device_models[i]->name, name))
 			return device_models[i];
+	for (i = 0; i < nr_restore_models; i++)
+		if (!strcmp(restore_models[i]->name, name))
+			return restore_models[i];
 	return NULL;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "machine.h"
 
@@ -57,7 +59,14 @@ static void pvpanic_destroy(struct device *dev)
 	free(dev);
 }
 
-int pvpanic_attach(struct machine *m)
+/* The device has no state: what it reports is fixed, a panic is final. */
+static void pvpanic_save(struct device *dev, struct blob *out)
+{
+	(void)dev;
+	(void)out;
+}
+
+static int pvpanic_restore(struct machine *m, struct blob *state)
 {
 	struct pvpanic *p = calloc(1, sizeof(*p));
 	int err;
@@ -67,8 +76,13 @@ int pvpanic_attach(struct machine *m)
 		return -1;
 	}
 	device_init(&p->dev, "pvpanic", pvpanic_destroy);
+	p->dev.save = pvpanic_save;
 	p->m = m;
 	machine_add_device(m, &p->dev);
+	if (state && !blob_done(state)) {
+		fprintf(stderr, "hospes: the saved state of pvpanic is malformed\n");
+		return -1;
+	}
 	err = bus_add_range(&m->bus, BUS_PIO, PVPANIC_PORT, 1, &pvpanic_ops,
 			    &p->dev);
 	if (err) {
@@ -78,3 +92,13 @@ int pvpanic_attach(struct machine *m)
 	}
 	return 0;
 }
+
+int pvpanic_attach(struct machine *m)
+{
+	return pvpanic_restore(m, NULL);
+}
+
+const struct device_model pvpanic_model = {
+	.name = "pvpanic",
+	.restore = pvpanic_restore,
+};

@@ -438,6 +438,11 @@ static int serial8250_load(struct serial8250 *u, struct blob *state)
 	u->thri_pending = regs[9];
 	u->rx_head = regs[10];
 	u->rx_count = regs[11];
+	/*
+	 * The pin followed the chip's output when it was saved (and the
+	 * I/O APIC's state has it so): it must go low when that does.
+	 */
+	u->irq_level = interrupt_pending(u);
 	return 0;
 }
 

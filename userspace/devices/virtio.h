@@ -125,6 +125,7 @@ struct virtio_mmio {
 	const struct virtio_ops *ops;
 	uint8_t *config;		/* the device's config space */
 	size_t config_len;
+	uint64_t base;			/* of the register window */
 	unsigned int gsi;
 	uint32_t status;
 	uint32_t device_features_sel, driver_features_sel, queue_sel;
@@ -150,5 +151,27 @@ void virtio_mmio_config_changed(struct virtio_mmio *t);
 void virtio_mmio_broken(struct virtio_mmio *t, const char *why);
 /* May queue q be served: set up, ready, and the device not broken? */
 bool virtio_mmio_queue_live(const struct virtio_mmio *t, unsigned int q);
+
+/*
+ * Save and restore of the transport, which a virtio device's own save
+ * and restore wrap (docs/stream-format.md, "virtio-mmio transport").
+ * Nothing is ever in flight inside a device: a kick is served before the
+ * vCPU that made it goes on, and a pause waits for that. So a queue is
+ * its addresses and the two indexes, and the rings themselves are guest
+ * RAM, which the stream carries.
+ *
+ * virtio_mmio_save: append the transport's state (the machine is paused).
+ * virtio_mmio_load: parse it into t, whose ops are set, before
+ * virtio_mmio_attach(t, m, t->base, t->gsi); 0, or -1 if malformed. The
+ * device's own state follows: the device checks blob_done().
+ * virtio_mmio_resume: once attached, check every live queue against RAM
+ * and serve what the driver made available but the device had not taken
+ * yet (so no request is lost; last_avail keeps any from being served
+ * twice). 0, or -1 after printing why.
+ */
+struct blob;
+void virtio_mmio_save(const struct virtio_mmio *t, struct blob *out);
+int virtio_mmio_load(struct virtio_mmio *t, struct blob *state);
+int virtio_mmio_resume(struct virtio_mmio *t);
 
 #endif /* HOSPES_VIRTIO_H */

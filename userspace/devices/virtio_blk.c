@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "devices/virtio.h"
 #include "machine.h"
@@ -45,6 +47,7 @@
 struct virtio_blk {
 	struct virtio_mmio t;		/* first: the device is its transport */
 	int fd;
+	char *path;			/* of the image, for a save */
 	uint64_t capacity;		/* sectors */
 	uint8_t config[CONFIG_LEN];
 	struct virtq_chain chain;	/* the request being served */
@@ -171,6 +174,7 @@ static void virtio_blk_destroy(struct virtio_mmio *t)
 	struct virtio_blk *b = to_blk(t);
 
 	close(b->fd);
+	free(b->path);
 	free(b);
 }
 
@@ -184,11 +188,9 @@ static const struct virtio_ops virtio_blk_ops = {
 	.destroy = virtio_blk_destroy,
 };
 
-int virtio_blk_attach(struct machine *m, const char *path, uint64_t base,
-		      unsigned int gsi)
+/* The image at path, read-write, and its whole sectors. fd, or -1 printed. */
+static int open_disk(const char *path, uint64_t *sectors)
 {
-	struct virtio_blk *b;
-	uint32_t seg_max = QUEUE_SIZE - 2;	/* beside header and status */
 	struct stat st;
 	int fd;
 
@@ -202,18 +204,107 @@ int virtio_blk_attach(struct machine *m, const char *path, uint64_t base,
 	if (st.st_size % SECTOR_SIZE)
 		fprintf(stderr, "hospes: --disk %s: the last %lld bytes are not a whole sector: the guest will not see them\n",
 			path, (long long)(st.st_size % SECTOR_SIZE));
-	b = calloc(1, sizeof(*b));
-	if (!b) {
+	*sectors = st.st_size / SECTOR_SIZE;
+	return fd;
+}
+
+static struct virtio_blk *blk_new(int fd, const char *path, uint64_t capacity)
+{
+	struct virtio_blk *b = calloc(1, sizeof(*b));
+	uint32_t seg_max = QUEUE_SIZE - 2;	/* beside header and status */
+
+	if (!b || !(b->path = strdup(path))) {
 		fprintf(stderr, "hospes: out of memory\n");
-		close(fd);
-		return -1;
+		free(b);
+		return NULL;
 	}
 	b->fd = fd;
-	b->capacity = st.st_size / SECTOR_SIZE;
+	b->capacity = capacity;
 	memcpy(b->config + CONFIG_CAPACITY, &b->capacity, 8);
 	memcpy(b->config + CONFIG_SEG_MAX, &seg_max, 4);
 	b->t.ops = &virtio_blk_ops;
 	b->t.config = b->config;
 	b->t.config_len = sizeof(b->config);
-	return virtio_mmio_attach(&b->t, m, base, gsi);
+	return b;
 }
+
+/*
+ * The transport, then the image's path (storage is shared, not copied:
+ * the target opens the same file) and the capacity the guest knows.
+ */
+static void virtio_blk_save(struct device *dev, struct blob *out)
+{
+	struct virtio_blk *b = to_blk((struct virtio_mmio *)dev);
+
+	virtio_mmio_save(&b->t, out);
+	blob_put_str(out, b->path);
+	blob_put_u64(out, b->capacity);
+}
+
+int virtio_blk_attach(struct machine *m, const char *path, uint64_t base,
+		      unsigned int gsi)
+{
+	struct virtio_blk *b;
+	uint64_t sectors;
+	int fd;
+
+	fd = open_disk(path, &sectors);
+	if (fd < 0)
+		return -1;
+	b = blk_new(fd, path, sectors);
+	if (!b) {
+		close(fd);
+		return -1;
+	}
+	if (virtio_mmio_attach(&b->t, m, base, gsi))
+		return -1;
+	b->t.dev.save = virtio_blk_save;
+	return 0;
+}
+
+static int virtio_blk_restore(struct machine *m, struct blob *state)
+{
+	struct virtio_mmio t = { .ops = &virtio_blk_ops };
+	struct virtio_blk *b;
+	uint64_t capacity, sectors;
+	char *path = NULL;
+	int fd;
+
+	if (!virtio_mmio_load(&t, state)) {
+		path = blob_get_str(state);
+		capacity = blob_get_u64(state);
+	}
+	if (!path || !blob_done(state)) {
+		fprintf(stderr, "hospes: the saved state of virtio-blk is malformed\n");
+		free(path);
+		return -1;
+	}
+	fd = open_disk(path, &sectors);
+	if (fd >= 0 && sectors < capacity) {
+		fprintf(stderr, "hospes: --disk %s: %llu sectors, but the guest knew it with %llu\n",
+			path, (unsigned long long)sectors,
+			(unsigned long long)capacity);
+		close(fd);
+		fd = -1;
+	}
+	b = fd < 0 ? NULL : blk_new(fd, path, capacity);
+	free(path);
+	if (!b) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* The loaded registers, under the config and ops blk_new() set. */
+	t.config = b->t.config;
+	t.config_len = b->t.config_len;
+	b->t = t;
+	if (virtio_mmio_attach(&b->t, m, t.base, t.gsi))
+		return -1;
+	b->t.dev.save = virtio_blk_save;
+	return virtio_mmio_resume(&b->t);
+}
+
+const struct device_model virtio_blk_model = {
+	.name = "virtio-blk",
+	.restore = virtio_blk_restore,
+};

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "console.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "devices/virtio.h"
 #include "machine.h"
@@ -153,7 +155,30 @@ static const struct virtio_ops virtio_console_ops = {
 	.destroy = virtio_console_destroy,
 };
 
-int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi)
+/* The transport, then typed input not yet in a guest buffer. */
+static void virtio_console_save(struct device *dev, struct blob *out)
+{
+	struct virtio_console *v = to_vcon((struct virtio_mmio *)dev);
+
+	virtio_mmio_save(&v->t, out);
+	blob_put_u32(out, v->npending);
+	blob_put(out, v->pending, v->npending);
+}
+
+static int virtio_console_load(struct virtio_console *v, struct blob *state)
+{
+	if (virtio_mmio_load(&v->t, state))
+		return -1;
+	v->npending = blob_get_u32(state);
+	if (v->npending > PENDING_MAX)
+		return -1;
+	blob_get(state, v->pending, v->npending);
+	return blob_done(state) ? 0 : -1;
+}
+
+/* state: a saved console's, or NULL for a new one at base and gsi. */
+static int attach(struct machine *m, uint64_t base, unsigned int gsi,
+		  struct blob *state)
 {
 	struct virtio_console *v = calloc(1, sizeof(*v));
 	int err;
@@ -165,9 +190,21 @@ int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi)
 	v->con = &m->console;
 	atomic_init(&v->stop, false);
 	v->t.ops = &virtio_console_ops;
+	if (state && virtio_console_load(v, state)) {
+		fprintf(stderr, "hospes: the saved state of virtio-console is malformed\n");
+		free(v);
+		return -1;
+	}
+	if (state) {
+		base = v->t.base;
+		gsi = v->t.gsi;
+	}
 	v->t.config = v->config;
 	v->t.config_len = sizeof(v->config);
 	if (virtio_mmio_attach(&v->t, m, base, gsi))
+		return -1;
+	v->t.dev.save = virtio_console_save;
+	if (state && virtio_mmio_resume(&v->t))
 		return -1;
 	err = pthread_create(&v->input, NULL, input_thread, v);
 	if (err) {
@@ -178,3 +215,18 @@ int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi)
 	v->input_started = true;
 	return 0;
 }
+
+int virtio_console_attach(struct machine *m, uint64_t base, unsigned int gsi)
+{
+	return attach(m, base, gsi, NULL);
+}
+
+static int virtio_console_restore(struct machine *m, struct blob *state)
+{
+	return attach(m, 0, 0, state);
+}
+
+const struct device_model virtio_console_model = {
+	.name = "virtio-console",
+	.restore = virtio_console_restore,
+};

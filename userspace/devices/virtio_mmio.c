@@ -291,6 +291,7 @@ int virtio_mmio_attach(struct virtio_mmio *t, struct machine *m,
 
 	device_init(&t->dev, t->ops->name, virtio_mmio_destroy);
 	t->m = m;
+	t->base = base;
 	t->gsi = gsi;
 	machine_add_device(m, &t->dev);
 	err = bus_add_range(&m->bus, BUS_MMIO, base, VIRTIO_MMIO_SIZE,

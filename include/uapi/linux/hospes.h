@@ -351,6 +351,15 @@ struct hospes_cpuid {
 #define HOSPES_SET_CPUID	_IOW(HOSPESIO, 0x27, struct hospes_cpuid)
 
 /*
+ * GET_CPUID: the table the guest sees, as SET_CPUID left it (filtered;
+ * the hypervisor leaves, which hospes answers itself, are not in it), for
+ * save and migration. In: nent, the room in entries (at most
+ * HOSPES_MAX_CPUID_ENTRIES), and pad 0. Out: nent, the entries written.
+ * E2BIG, with nent set to the count needed, if the room is too small.
+ */
+#define HOSPES_GET_CPUID	_IOWR(HOSPESIO, 0x30, struct hospes_cpuid)
+
+/*
  * Queue an external interrupt (vector 32..255). It is injected when the
  * guest can take it (RFLAGS.IF set, no interrupt shadow); a halted vCPU
  * wakes up for it. One at a time: EBUSY while one is still queued. May be
@@ -420,15 +429,22 @@ struct hospes_xsave {
 /*
  * A vCPU's local APIC, for save and restore: the 4 KiB register page as
  * the guest reads it (IRR, ISR and TMR in their registers, the timer's
- * current count at 0x390), the APIC base MSR and the TSC deadline. SET
- * restarts the timer from the current count (or the deadline). ENXIO
+ * current count at 0x390), the APIC base MSR, the TSC deadline, and an
+ * INIT or startup IPI that has reached the vCPU but that it has not acted
+ * on yet (pending; sipi_vector with HOSPES_LAPIC_PENDING_SIPI, else 0).
+ * SET restarts the timer from the current count (or the deadline). ENXIO
  * without an irqchip.
  */
+#define HOSPES_LAPIC_PENDING_INIT	(1u << 0)
+#define HOSPES_LAPIC_PENDING_SIPI	(1u << 1)
+
 struct hospes_lapic_state {
 	__u32 regs[1024];
 	__u64 apic_base;
 	__u64 tsc_deadline;
-	__u64 reserved[4];
+	__u32 pending;		/* HOSPES_LAPIC_PENDING_* */
+	__u32 sipi_vector;
+	__u64 reserved[3];
 };
 
 #define HOSPES_GET_LAPIC	_IOR(HOSPESIO, 0x2e, struct hospes_lapic_state)
