@@ -5,7 +5,8 @@
  * driven as a guest driver would, with a SOCK_SEQPACKET socket pair in
  * place of the tap (one frame with its header per record, as a tap
  * reads and writes them): frames out, frames in when buffers come,
- * drops, malformed chains, the link going down, and a save refused.
+ * drops, malformed chains, the link going down, and a save refused
+ * (a socket is no tap a target could attach again).
  * The last tests make a real tap where this host lets them, and check
  * what an unprivileged user is told.
  */
@@ -404,7 +405,7 @@ TEST_F(vnet, the_link_goes_down_when_the_tap_goes)
 	EXPECT_EQ(1u, rd(self, 0x0fc));		/* ConfigGeneration */
 }
 
-TEST_F(vnet, a_vm_with_a_network_card_cannot_be_saved)
+TEST_F(vnet, a_card_on_no_tap_cannot_be_saved)
 {
 	char err[256] = "";
 

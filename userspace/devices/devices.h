@@ -63,6 +63,8 @@ extern const struct device_model acpi_pm_model;
 extern const struct device_model pvpanic_model;
 extern const struct device_model virtio_blk_model;
 extern const struct device_model virtio_console_model;
+extern const struct device_model virtio_net_model;
+extern const struct device_model i8042_model;
 
 /* Every device model run.c sets up, in setup order. */
 extern const struct device_model *const device_models[];
@@ -119,6 +121,8 @@ struct net_spec {
  */
 int net_spec_parse(const char *spec, struct net_spec *ns, char *err,
 		   size_t errlen);
+/* What Linux takes as an interface name (dev_valid_name()). */
+bool net_ifname_valid(const char *s, size_t len);
 /* Six hex pairs split by ':', a unicast address: 0, or -1. */
 int mac_parse(const char *s, uint8_t mac[NET_MAC_LEN]);
 

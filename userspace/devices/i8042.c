@@ -11,8 +11,11 @@
  * 0x60 stays unclaimed, and the FADT says there is no 8042, which keeps
  * Linux's i8042 driver from probing (acpi.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "blob.h"
+#include "devices/devices.h"
 #include "devices/pc.h"
 #include "machine.h"
 
@@ -55,14 +58,38 @@ static void i8042_destroy(struct device *dev)
 	free(dev);
 }
 
-int i8042_attach(struct machine *m)
+/* Nothing to carry: a reset pulse is over when the write returns. */
+static void i8042_save(struct device *dev, struct blob *out)
+{
+	(void)dev;
+	(void)out;
+}
+
+static int i8042_restore(struct machine *m, struct blob *state)
 {
 	struct i8042 *k = calloc(1, sizeof(*k));
 
 	if (k) {
 		device_init(&k->dev, "i8042", i8042_destroy);
+		k->dev.save = i8042_save;
 		k->m = m;
 	}
-	return machine_attach_pio(m, k ? &k->dev : NULL, I8042_COMMAND_PORT,
-				  1, &i8042_ops);
+	if (machine_attach_pio(m, k ? &k->dev : NULL, I8042_COMMAND_PORT, 1,
+			       &i8042_ops))
+		return -1;
+	if (state && !blob_done(state)) {
+		fprintf(stderr, "hospes: the saved state of i8042 is malformed\n");
+		return -1;
+	}
+	return 0;
 }
+
+int i8042_attach(struct machine *m)
+{
+	return i8042_restore(m, NULL);
+}
+
+const struct device_model i8042_model = {
+	.name = "i8042",
+	.restore = i8042_restore,
+};

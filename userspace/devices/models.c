@@ -16,8 +16,10 @@ const struct device_model *const restore_models[] = {
 	&cmos_rtc_model,
 	&acpi_pm_model,
 	&pvpanic_model,
+	&i8042_model,
 	&virtio_blk_model,
 	&virtio_console_model,
+	&virtio_net_model,
 };
 
 const unsigned int nr_restore_models = ARRAY_LEN(restore_models);

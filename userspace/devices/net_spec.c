@@ -42,8 +42,7 @@ int mac_parse(const char *s, uint8_t mac[NET_MAC_LEN])
 	return 0;
 }
 
-/* What Linux takes as an interface name (dev_valid_name()). */
-static bool ifname_valid(const char *s, size_t len)
+bool net_ifname_valid(const char *s, size_t len)
 {
 	size_t i;
 
@@ -70,7 +69,7 @@ int net_spec_parse(const char *spec, struct net_spec *ns, char *err,
 	name = spec + 4;
 	opts = strchr(name, ',');
 	len = opts ? (size_t)(opts - name) : strlen(name);
-	if (!ifname_valid(name, len)) {
+	if (!net_ifname_valid(name, len)) {
 		snprintf(err, errlen, "not an interface name (1 to %d characters, no '/', ':' or spaces)",
 			 NET_IFNAME_MAX);
 		return -1;

@@ -69,25 +69,17 @@ static void pvpanic_save(struct device *dev, struct blob *out)
 static int pvpanic_restore(struct machine *m, struct blob *state)
 {
 	struct pvpanic *p = calloc(1, sizeof(*p));
-	int err;
 
-	if (!p) {
-		fprintf(stderr, "hospes: out of memory\n");
-		return -1;
+	if (p) {
+		device_init(&p->dev, "pvpanic", pvpanic_destroy);
+		p->dev.save = pvpanic_save;
+		p->m = m;
 	}
-	device_init(&p->dev, "pvpanic", pvpanic_destroy);
-	p->dev.save = pvpanic_save;
-	p->m = m;
-	machine_add_device(m, &p->dev);
+	if (machine_attach_pio(m, p ? &p->dev : NULL, PVPANIC_PORT, 1,
+			       &pvpanic_ops))
+		return -1;
 	if (state && !blob_done(state)) {
 		fprintf(stderr, "hospes: the saved state of pvpanic is malformed\n");
-		return -1;
-	}
-	err = bus_add_range(&m->bus, BUS_PIO, PVPANIC_PORT, 1, &pvpanic_ops,
-			    &p->dev);
-	if (err) {
-		fprintf(stderr, "hospes: pvpanic at %#x: %s\n", PVPANIC_PORT,
-			strerror(-err));
 		return -1;
 	}
 	return 0;

@@ -28,10 +28,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <net/if.h>
+
 #include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
+#include "blob.h"
 #include "devices/devices.h"
 #include "devices/pc.h"
 #include "devices/virtio.h"
@@ -68,6 +71,7 @@ struct virtio_net {
 	struct virtio_mmio t;		/* first: the device is its transport */
 	int fd;				/* the tap */
 	bool tap;			/* fd takes TUNSETOFFLOAD */
+	char ifname[IFNAMSIZ];		/* the tap's, for a save; "" if none */
 	char what[32];			/* "tap IFNAME", for messages */
 	uint8_t config[CONFIG_LEN];
 	unsigned int offloads;		/* TUN_F_* asked of the tap */
@@ -424,18 +428,17 @@ static const struct virtio_ops virtio_net_ops = {
 	.destroy = virtio_net_destroy,
 };
 
-int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
-			 const char *what, const uint8_t mac[6], uint64_t base,
-			 unsigned int gsi)
+/* A device on fd with its power-on registers, not yet attached. */
+static struct virtio_net *net_new(int fd, bool tap, const char *what,
+				  const uint8_t mac[6])
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
 	uint16_t status = VIRTIO_NET_S_LINK_UP;
-	int err;
 
 	if (!n) {
 		fprintf(stderr, "hospes: out of memory\n");
 		close(fd);
-		return -1;
+		return NULL;
 	}
 	n->fd = fd;
 	n->tap = tap;
@@ -448,8 +451,35 @@ int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
 	n->t.config = n->config;
 	n->t.config_len = sizeof(n->config);
 	n->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return n;
+}
+
+/*
+ * The transport, then the tap's name and the MAC: the target attaches a
+ * tap of that name on its own host (the network is the host's to
+ * provide, as storage is). Frames still queued in the source's tap stay
+ * there: a network may lose frames, and the guest's protocols resend.
+ */
+static void virtio_net_save(struct device *dev, struct blob *out)
+{
+	struct virtio_net *n = to_net((struct virtio_mmio *)dev);
+
+	virtio_mmio_save(&n->t, out);
+	blob_put_str(out, n->ifname);
+	blob_put(out, n->config + CONFIG_MAC, ETH_ALEN);
+}
+
+/* Attach n (its transport's base and pin) and start its receiver. */
+static int net_start(struct virtio_net *n, struct machine *m, uint64_t base,
+		     unsigned int gsi)
+{
+	int err;
+
 	if (virtio_mmio_attach(&n->t, m, base, gsi))
 		return -1;
+	/* Only a tap can be attached again by name on a target. */
+	if (n->ifname[0])
+		n->t.dev.save = virtio_net_save;
 	if (n->wake < 0) {
 		fprintf(stderr, "hospes: virtio-net: eventfd: %m\n");
 		return -1;
@@ -464,22 +494,85 @@ int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
 	return 0;
 }
 
+int virtio_net_attach_fd(struct machine *m, int fd, bool tap,
+			 const char *what, const uint8_t mac[6], uint64_t base,
+			 unsigned int gsi)
+{
+	struct virtio_net *n = net_new(fd, tap, what, mac);
+
+	return n ? net_start(n, m, base, gsi) : -1;
+}
+
+/* A device on tap ifname, savable; NULL after printing why. */
+static struct virtio_net *tap_net_new(const char *ifname, const uint8_t mac[6],
+				      const char *what_for)
+{
+	struct virtio_net *n;
+	char err[256], what[32];
+	int fd;
+
+	fd = tap_open(ifname, HDR_LEN, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "hospes: %s: %s\n", what_for, err);
+		return NULL;
+	}
+	snprintf(what, sizeof(what), "tap %s", ifname);
+	n = net_new(fd, true, what, mac);
+	if (n)
+		snprintf(n->ifname, sizeof(n->ifname), "%s", ifname);
+	return n;
+}
+
+static int virtio_net_restore(struct machine *m, struct blob *state)
+{
+	struct virtio_mmio t = { .ops = &virtio_net_ops };
+	struct virtio_net *n = NULL;
+	uint8_t mac[ETH_ALEN];
+	char *ifname = NULL;
+
+	if (!virtio_mmio_load(&t, state)) {
+		ifname = blob_get_str(state);
+		blob_get(state, mac, sizeof(mac));
+	}
+	/* Checked as --net would check them. */
+	if (!ifname || !blob_done(state) ||
+	    !net_ifname_valid(ifname, strlen(ifname)) || (mac[0] & 1)) {
+		fprintf(stderr, "hospes: the saved state of virtio-net is malformed\n");
+		free(ifname);
+		return -1;
+	}
+	n = tap_net_new(ifname, mac, "the guest's network card");
+	free(ifname);
+	if (!n)
+		return -1;
+	/* The loaded registers, under the config and ops net_new() set. */
+	t.config = n->t.config;
+	t.config_len = n->t.config_len;
+	n->t = t;
+	/* The new tap offloads what the driver had taken on the old one. */
+	sync_offloads(n);
+	if (net_start(n, m, t.base, t.gsi))
+		return -1;
+	return virtio_mmio_resume(&n->t);
+}
+
+const struct device_model virtio_net_model = {
+	.name = "virtio-net",
+	.restore = virtio_net_restore,
+};
+
 int virtio_net_attach(struct machine *m, const char *spec, uint64_t base,
 		      unsigned int gsi)
 {
+	struct virtio_net *n;
 	struct net_spec ns;
-	char err[256], what[32];
-	int fd;
+	char err[256], what_for[64];
 
 	if (net_spec_parse(spec, &ns, err, sizeof(err))) {
 		fprintf(stderr, "hospes: --net %s: %s\n", spec, err);
 		return -1;
 	}
-	fd = tap_open(ns.ifname, HDR_LEN, err, sizeof(err));
-	if (fd < 0) {
-		fprintf(stderr, "hospes: --net %s: %s\n", spec, err);
-		return -1;
-	}
-	snprintf(what, sizeof(what), "tap %s", ns.ifname);
-	return virtio_net_attach_fd(m, fd, true, what, ns.mac, base, gsi);
+	snprintf(what_for, sizeof(what_for), "--net %s", spec);
+	n = tap_net_new(ns.ifname, ns.mac, what_for);
+	return n ? net_start(n, m, base, gsi) : -1;
 }
