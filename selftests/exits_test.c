@@ -318,6 +318,61 @@ TEST(exception_with_empty_idt_is_a_shutdown)
 	hvm_destroy(vm);
 }
 
+/* ---- what the guest may not have ------------------------------------------ */
+
+#define CR4_PCE			(1ull << 8)
+
+static volatile uint64_t gp_count, gp_error;
+
+/* #GP from a two-byte instruction (RDPMC): note it, skip it. */
+static void guest_gp_handler(struct hvm_ex_frame *frame)
+{
+	gp_count++;
+	gp_error = frame->error_code;
+	frame->rip += 2;
+}
+
+/* RDPMC of counter ecx: the #GPs so far, or ~0 if it read something. */
+static uint64_t guest_rdpmc(uint32_t ecx)
+{
+	uint32_t lo = 0xdead, hi = 0xbeef;
+
+	asm volatile("rdpmc" : "+a"(lo), "+d"(hi) : "c"(ecx) : "memory");
+	return lo == 0xdead && hi == 0xbeef ? gp_count : ~0ull;
+}
+
+static void guest_rdpmc_faults(void)
+{
+	uint64_t cr4 = get_cr4();
+
+	/* At CPL 0 RDPMC is allowed; only the counters do not exist. */
+	GUEST_SYNC2(1, guest_rdpmc(0), gp_error);
+	/* Fixed-function counter 0, and with CR4.PCE too. */
+	GUEST_SYNC2(2, guest_rdpmc(1u << 30), gp_error);
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PCE) : "memory");
+	GUEST_SYNC2(3, guest_rdpmc(1), gp_error);
+	GUEST_DONE();
+}
+
+TEST(rdpmc_is_gp_on_every_backend)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_rdpmc_faults, &vcpu);
+	struct ucall uc;
+	unsigned int stage;
+
+	hvm_install_handler(vm, 13, guest_gp_handler);
+	for (stage = 1; stage <= 3; stage++) {
+		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+		EXPECT_EQ(stage, uc.args[0]);
+		/* One more #GP each time, error code 0, RAX and RDX untouched. */
+		EXPECT_EQ(stage, uc.args[1]) TH_LOG("RDPMC %u did not fault", stage);
+		EXPECT_EQ(0, uc.args[2]);
+	}
+	ASSERT_GUEST_DONE(vcpu);
+	hvm_destroy(vm);
+}
+
 /* ---- CPUID --------------------------------------------------------------- */
 
 #define CPUID_VMX	(1u << 5)	/* 1.ECX */

@@ -291,6 +291,7 @@ int hospes_exit_shutdown(struct hospes_vcpu *vcpu);
 int hospes_exit_internal_error(struct hospes_vcpu *vcpu, u32 suberror,
 			       u64 data0, u64 data1);
 int hospes_exit_ud(struct hospes_vcpu *vcpu);
+int hospes_exit_rdpmc(struct hospes_vcpu *vcpu);
 int hospes_exit_irq_window(struct hospes_vcpu *vcpu);
 int hospes_insn_length(struct hospes_vcpu *vcpu);
 

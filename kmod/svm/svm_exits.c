@@ -154,6 +154,7 @@ static int (*const svm_exit_handlers[])(struct hospes_vcpu *vcpu) = {
 	[SVM_EXIT_SMI]		= exit_nothing,
 	[SVM_EXIT_VINTR]	= exit_vintr,
 	[SVM_EXIT_CPUID]	= exit_cpuid,
+	[SVM_EXIT_RDPMC]	= hospes_exit_rdpmc,
 	[SVM_EXIT_INVD]		= exit_skip,
 	[SVM_EXIT_HLT]		= exit_hlt,
 	[SVM_EXIT_INVLPGA]	= exit_ud,

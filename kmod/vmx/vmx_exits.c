@@ -69,16 +69,6 @@ static int exit_ud(struct hospes_vcpu *vcpu)
 }
 
 /*
- * RDPMC: the counters are the host's. The guest is shown no PMU, and a
- * counter that does not exist is #GP.
- */
-static int exit_rdpmc(struct hospes_vcpu *vcpu)
-{
-	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
-	return 1;
-}
-
-/*
  * The exit reports the length of the instructions that exit
  * unconditionally or by a control (28.2.5): no decoding needed.
  */
@@ -241,7 +231,7 @@ static int (*const vmx_exit_handlers[])(struct hospes_vcpu *vcpu) = {
 	[EXIT_REASON_CPUID]		= exit_cpuid,
 	[EXIT_REASON_HLT]		= exit_hlt,
 	[EXIT_REASON_INVD]		= exit_skip,
-	[EXIT_REASON_RDPMC]		= exit_rdpmc,
+	[EXIT_REASON_RDPMC]		= hospes_exit_rdpmc,
 	[EXIT_REASON_VMCALL]		= exit_vmcall,
 	/* No nested VMX: VMCLEAR ... VMXON (19-27) are #UD. */
 	[EXIT_REASON_VMCLEAR ... EXIT_REASON_VMON] = exit_ud,
