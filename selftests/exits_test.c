@@ -320,11 +320,15 @@ TEST(exception_with_empty_idt_is_a_shutdown)
 
 /* ---- what the guest may not have ------------------------------------------ */
 
+#define MSR_MISC_ENABLE		0x1a0
+/* Fast strings on, no branch trace store, no PEBS. */
+#define MISC_ENABLE_GUEST	((1ull << 0) | (1ull << 11) | (1ull << 12))
+#define MISC_ENABLE_XD_DISABLE	(1ull << 34)
 #define CR4_PCE			(1ull << 8)
 
 static volatile uint64_t gp_count, gp_error;
 
-/* #GP from a two-byte instruction (RDPMC): note it, skip it. */
+/* #GP from a two-byte instruction (RDPMC, WRMSR): note it, skip it. */
 static void guest_gp_handler(struct hvm_ex_frame *frame)
 {
 	gp_count++;
@@ -370,6 +374,53 @@ TEST(rdpmc_is_gp_on_every_backend)
 		EXPECT_EQ(0, uc.args[2]);
 	}
 	ASSERT_GUEST_DONE(vcpu);
+	hvm_destroy(vm);
+}
+
+static void guest_misc_enable(void)
+{
+	uint64_t v = rdmsr(MSR_MISC_ENABLE);
+
+	GUEST_SYNC1(1, v);
+	/* Writing what it holds is fine; changing it is #GP. */
+	wrmsr(MSR_MISC_ENABLE, v);
+	GUEST_SYNC1(2, gp_count);
+	wrmsr(MSR_MISC_ENABLE, v | MISC_ENABLE_XD_DISABLE);
+	GUEST_SYNC2(3, gp_count, rdmsr(MSR_MISC_ENABLE));
+	GUEST_DONE();
+}
+
+/* Linux reads it before it has an IDT when CPUID says GenuineIntel. */
+TEST(misc_enable_reads_without_a_fault_and_keeps_its_value)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_misc_enable, &vcpu);
+	struct hospes_msrs *msrs;
+	struct ucall uc;
+
+	hvm_install_handler(vm, 13, guest_gp_handler);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(1, uc.args[0]);
+	EXPECT_EQ(MISC_ENABLE_GUEST, uc.args[1]);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(2, uc.args[0]);
+	EXPECT_EQ(0, uc.args[1]);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(3, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(MISC_ENABLE_GUEST, uc.args[2]);
+	ASSERT_GUEST_DONE(vcpu);
+
+	/* Userspace sees the same, and can set nothing else either. */
+	msrs = calloc(1, sizeof(*msrs) + sizeof(msrs->entries[0]));
+	ASSERT_NE(NULL, msrs);
+	msrs->nmsrs = 1;
+	msrs->entries[0].index = MSR_MISC_ENABLE;
+	EXPECT_EQ(1, __hvcpu_ioctl(vcpu, HOSPES_GET_MSRS, msrs));
+	EXPECT_EQ(MISC_ENABLE_GUEST, msrs->entries[0].data);
+	msrs->entries[0].data = 0;
+	EXPECT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_MSRS, msrs));
+	free(msrs);
 	hvm_destroy(vm);
 }
 
