@@ -223,6 +223,42 @@ TEST(write_to_readonly_slot_exits_as_mmio_while_reads_work)
 	hvm_destroy(vm);
 }
 
+/*
+ * Page tables in read-only memory: PML4 entry 1 (linear 512 GiB up) leads
+ * to a PDPT and a PD in the read-only slot, accessed bits clear. The CPU
+ * must set those bits as it walks, and cannot: no instruction to emulate
+ * as MMIO, an internal error naming the entry's address.
+ */
+#define PT_P		(1ull << 0)
+#define PT_W		(1ull << 1)
+#define PT_PS		(1ull << 7)
+#define ROM_PT_LINEAR	(512ull << 30)
+
+static void guest_rom_page_tables(void)
+{
+	GUEST_SYNC1(1, *(volatile uint64_t *)ROM_PT_LINEAR);
+	GUEST_DONE();
+}
+
+TEST(page_tables_in_a_readonly_slot_are_an_internal_error)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_rom_page_tables, &vcpu);
+	uint64_t *rom = hvm_add_region(vm, 1, RO_GPA, RO_SIZE, HOSPES_MEM_READONLY);
+	uint64_t *pml4 = hvm_gpa2hva(vm, HVM_PML4_GPA);
+
+	rom[0] = (RO_GPA + 0x1000) | PT_P | PT_W;	/* PDPT -> PD */
+	rom[0x1000 / 8] = 0 | PT_P | PT_W | PT_PS;	/* PD -> 2 MiB at 0 */
+	pml4[1] = RO_GPA | PT_P | PT_W;
+
+	ASSERT_RUN_EXIT(vcpu, HOSPES_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(HOSPES_INTERNAL_ERROR_BAD_MEMORY, vcpu->run->internal.suberror);
+	EXPECT_EQ(RO_GPA, vcpu->run->internal.data[0]);
+	EXPECT_EQ(EFAULT, vcpu->run->internal.data[1]);
+	EXPECT_EQ(PT_P | PT_W | (RO_GPA + 0x1000), rom[0]) TH_LOG("the ROM changed");
+	hvm_destroy(vm);
+}
+
 /* ---- hypercalls -------------------------------------------------------- */
 
 /* Numbers from HOSPES_HC_VMM_BASE up are the VMM's: they all exit. */

@@ -250,7 +250,9 @@ int hospes_write_guest(struct hospes_vm *vm, u64 gpa, const void *buf,
 		       size_t len);
 bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len);
 struct page *hospes_pin_guest_page(struct hospes_vm *vm, u64 gpa);
-int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write);
+/* page_walk: the CPU's own access to the guest's page tables faulted. */
+int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write,
+			    bool page_walk);
 
 /* dirty.c */
 int hospes_dirty_log_start(struct hospes_memslot *slot);

@@ -204,12 +204,19 @@ unhandled:
 					  EXIT_REASON_CR_ACCESS, q);
 }
 
+/*
+ * The qualification (table 28-7) says whether the access was a write, and
+ * whether it was the CPU's walk of the guest's page tables rather than the
+ * access to the address they translate.
+ */
 static int exit_ept_violation(struct hospes_vcpu *vcpu)
 {
 	const struct vmx_exit_info *e = &to_vmx(vcpu)->exit;
+	bool walk = (e->qual & EPT_VIOLATION_GVA_IS_VALID) &&
+		    !(e->qual & EPT_VIOLATION_GVA_TRANSLATED);
 
 	return hospes_handle_tdp_fault(vcpu, e->gpa,
-				       e->qual & EPT_VIOLATION_ACC_WRITE);
+				       e->qual & EPT_VIOLATION_ACC_WRITE, walk);
 }
 
 /* hospes's own tables are malformed: a bug, not the guest's doing. */
