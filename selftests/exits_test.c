@@ -223,6 +223,42 @@ TEST(write_to_readonly_slot_exits_as_mmio_while_reads_work)
 	hvm_destroy(vm);
 }
 
+/*
+ * Page tables in read-only memory: PML4 entry 1 (linear 512 GiB up) leads
+ * to a PDPT and a PD in the read-only slot, accessed bits clear. The CPU
+ * must set those bits as it walks, and cannot: no instruction to emulate
+ * as MMIO, an internal error naming the entry's address.
+ */
+#define PT_P		(1ull << 0)
+#define PT_W		(1ull << 1)
+#define PT_PS		(1ull << 7)
+#define ROM_PT_LINEAR	(512ull << 30)
+
+static void guest_rom_page_tables(void)
+{
+	GUEST_SYNC1(1, *(volatile uint64_t *)ROM_PT_LINEAR);
+	GUEST_DONE();
+}
+
+TEST(page_tables_in_a_readonly_slot_are_an_internal_error)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_rom_page_tables, &vcpu);
+	uint64_t *rom = hvm_add_region(vm, 1, RO_GPA, RO_SIZE, HOSPES_MEM_READONLY);
+	uint64_t *pml4 = hvm_gpa2hva(vm, HVM_PML4_GPA);
+
+	rom[0] = (RO_GPA + 0x1000) | PT_P | PT_W;	/* PDPT -> PD */
+	rom[0x1000 / 8] = 0 | PT_P | PT_W | PT_PS;	/* PD -> 2 MiB at 0 */
+	pml4[1] = RO_GPA | PT_P | PT_W;
+
+	ASSERT_RUN_EXIT(vcpu, HOSPES_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(HOSPES_INTERNAL_ERROR_BAD_MEMORY, vcpu->run->internal.suberror);
+	EXPECT_EQ(RO_GPA, vcpu->run->internal.data[0]);
+	EXPECT_EQ(EFAULT, vcpu->run->internal.data[1]);
+	EXPECT_EQ(PT_P | PT_W | (RO_GPA + 0x1000), rom[0]) TH_LOG("the ROM changed");
+	hvm_destroy(vm);
+}
+
 /* ---- hypercalls -------------------------------------------------------- */
 
 /* Numbers from HOSPES_HC_VMM_BASE up are the VMM's: they all exit. */
@@ -315,6 +351,112 @@ TEST(exception_with_empty_idt_is_a_shutdown)
 	struct hvm *vm = hvm_create_with_vcpu(guest_triple_fault, &vcpu);
 
 	ASSERT_RUN_EXIT(vcpu, HOSPES_EXIT_SHUTDOWN);
+	hvm_destroy(vm);
+}
+
+/* ---- what the guest may not have ------------------------------------------ */
+
+#define MSR_MISC_ENABLE		0x1a0
+/* Fast strings on, no branch trace store, no PEBS. */
+#define MISC_ENABLE_GUEST	((1ull << 0) | (1ull << 11) | (1ull << 12))
+#define MISC_ENABLE_XD_DISABLE	(1ull << 34)
+#define CR4_PCE			(1ull << 8)
+
+static volatile uint64_t gp_count, gp_error;
+
+/* #GP from a two-byte instruction (RDPMC, WRMSR): note it, skip it. */
+static void guest_gp_handler(struct hvm_ex_frame *frame)
+{
+	gp_count++;
+	gp_error = frame->error_code;
+	frame->rip += 2;
+}
+
+/* RDPMC of counter ecx: the #GPs so far, or ~0 if it read something. */
+static uint64_t guest_rdpmc(uint32_t ecx)
+{
+	uint32_t lo = 0xdead, hi = 0xbeef;
+
+	asm volatile("rdpmc" : "+a"(lo), "+d"(hi) : "c"(ecx) : "memory");
+	return lo == 0xdead && hi == 0xbeef ? gp_count : ~0ull;
+}
+
+static void guest_rdpmc_faults(void)
+{
+	uint64_t cr4 = get_cr4();
+
+	/* At CPL 0 RDPMC is allowed; only the counters do not exist. */
+	GUEST_SYNC2(1, guest_rdpmc(0), gp_error);
+	/* Fixed-function counter 0, and with CR4.PCE too. */
+	GUEST_SYNC2(2, guest_rdpmc(1u << 30), gp_error);
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PCE) : "memory");
+	GUEST_SYNC2(3, guest_rdpmc(1), gp_error);
+	GUEST_DONE();
+}
+
+TEST(rdpmc_is_gp_on_every_backend)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_rdpmc_faults, &vcpu);
+	struct ucall uc;
+	unsigned int stage;
+
+	hvm_install_handler(vm, 13, guest_gp_handler);
+	for (stage = 1; stage <= 3; stage++) {
+		ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+		EXPECT_EQ(stage, uc.args[0]);
+		/* One more #GP each time, error code 0, RAX and RDX untouched. */
+		EXPECT_EQ(stage, uc.args[1]) TH_LOG("RDPMC %u did not fault", stage);
+		EXPECT_EQ(0, uc.args[2]);
+	}
+	ASSERT_GUEST_DONE(vcpu);
+	hvm_destroy(vm);
+}
+
+static void guest_misc_enable(void)
+{
+	uint64_t v = rdmsr(MSR_MISC_ENABLE);
+
+	GUEST_SYNC1(1, v);
+	/* Writing what it holds is fine; changing it is #GP. */
+	wrmsr(MSR_MISC_ENABLE, v);
+	GUEST_SYNC1(2, gp_count);
+	wrmsr(MSR_MISC_ENABLE, v | MISC_ENABLE_XD_DISABLE);
+	GUEST_SYNC2(3, gp_count, rdmsr(MSR_MISC_ENABLE));
+	GUEST_DONE();
+}
+
+/* Linux reads it before it has an IDT when CPUID says GenuineIntel. */
+TEST(misc_enable_reads_without_a_fault_and_keeps_its_value)
+{
+	struct hvcpu *vcpu;
+	struct hvm *vm = hvm_create_with_vcpu(guest_misc_enable, &vcpu);
+	struct hospes_msrs *msrs;
+	struct ucall uc;
+
+	hvm_install_handler(vm, 13, guest_gp_handler);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(1, uc.args[0]);
+	EXPECT_EQ(MISC_ENABLE_GUEST, uc.args[1]);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(2, uc.args[0]);
+	EXPECT_EQ(0, uc.args[1]);
+	ASSERT_UCALL(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(3, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(MISC_ENABLE_GUEST, uc.args[2]);
+	ASSERT_GUEST_DONE(vcpu);
+
+	/* Userspace sees the same, and can set nothing else either. */
+	msrs = calloc(1, sizeof(*msrs) + sizeof(msrs->entries[0]));
+	ASSERT_NE(NULL, msrs);
+	msrs->nmsrs = 1;
+	msrs->entries[0].index = MSR_MISC_ENABLE;
+	EXPECT_EQ(1, __hvcpu_ioctl(vcpu, HOSPES_GET_MSRS, msrs));
+	EXPECT_EQ(MISC_ENABLE_GUEST, msrs->entries[0].data);
+	msrs->entries[0].data = 0;
+	EXPECT_EQ(0, __hvcpu_ioctl(vcpu, HOSPES_SET_MSRS, msrs));
+	free(msrs);
 	hvm_destroy(vm);
 }
 

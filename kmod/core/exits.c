@@ -71,6 +71,17 @@ int hospes_exit_ud(struct hospes_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * RDPMC: the performance counters are the host's, and the guest is shown
+ * no PMU, so every counter index is one that does not exist: #GP, on any
+ * backend, whatever CR4.PCE says.
+ */
+int hospes_exit_rdpmc(struct hospes_vcpu *vcpu)
+{
+	hospes_ops->inject_exception(vcpu, X86_GP_VECTOR, true, 0);
+	return 1;
+}
+
 int hospes_exit_cpuid(struct hospes_vcpu *vcpu, unsigned int len)
 {
 	u64 *g = vcpu->gpr;

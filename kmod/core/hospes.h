@@ -250,7 +250,9 @@ int hospes_write_guest(struct hospes_vm *vm, u64 gpa, const void *buf,
 		       size_t len);
 bool hospes_gpa_range_is_ram(struct hospes_vm *vm, u64 gpa, u64 len);
 struct page *hospes_pin_guest_page(struct hospes_vm *vm, u64 gpa);
-int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write);
+/* page_walk: the CPU's own access to the guest's page tables faulted. */
+int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write,
+			    bool page_walk);
 
 /* dirty.c */
 int hospes_dirty_log_start(struct hospes_memslot *slot);
@@ -291,6 +293,7 @@ int hospes_exit_shutdown(struct hospes_vcpu *vcpu);
 int hospes_exit_internal_error(struct hospes_vcpu *vcpu, u32 suberror,
 			       u64 data0, u64 data1);
 int hospes_exit_ud(struct hospes_vcpu *vcpu);
+int hospes_exit_rdpmc(struct hospes_vcpu *vcpu);
 int hospes_exit_irq_window(struct hospes_vcpu *vcpu);
 int hospes_insn_length(struct hospes_vcpu *vcpu);
 

@@ -402,7 +402,8 @@ out:
 	return ret;
 }
 
-int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write)
+int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write,
+			    bool page_walk)
 {
 	struct hospes_vm *vm = vcpu->vm;
 	struct hospes_memslot *slot;
@@ -412,6 +413,15 @@ int hospes_handle_tdp_fault(struct hospes_vcpu *vcpu, u64 gpa, bool write)
 	slot = hospes_gpa_to_slot(vm, gpa);
 	if (!slot || (write && (slot->flags & HOSPES_MEM_READONLY))) {
 		mutex_unlock(&vm->lock);
+		/*
+		 * Page tables outside writable RAM: the CPU's walk (which
+		 * writes their accessed and dirty bits) is no instruction to
+		 * emulate, and no device can answer it. The guest is stuck.
+		 */
+		if (page_walk)
+			return hospes_exit_internal_error(vcpu,
+							  HOSPES_INTERNAL_ERROR_BAD_MEMORY,
+							  gpa, EFAULT);
 		return hospes_emulate_mmio(vcpu, gpa, write);
 	}
 	vcpu->stats.npf_exits++;

@@ -13,6 +13,17 @@
 #define APIC_BASE_DEFAULT	0xfee00000ULL
 #define APIC_BASE_BSP		BIT_ULL(8)
 
+/*
+ * IA32_MISC_ENABLE, as Intel CPUs from family 6 model 0xd on have it:
+ * Linux reads it in its very first instructions, with no IDT to take a
+ * #GP, to clear XD Disable. Fast strings on, no branch trace store and
+ * no PEBS (the guest has no PMU); the rest is the host's business. The
+ * value is fixed: a write must leave it as it is.
+ */
+#define MISC_ENABLE_GUEST	(MSR_IA32_MISC_ENABLE_FAST_STRING | \
+				 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
 static u64 apic_base(struct hospes_vcpu *vcpu)
 {
 	return APIC_BASE_DEFAULT | (vcpu->id == 0 ? APIC_BASE_BSP : 0);
@@ -28,6 +39,9 @@ int hospes_msr_get(struct hospes_vcpu *vcpu, u32 index, u64 *data)
 		return 0;
 	case MSR_IA32_APICBASE:
 		*data = apic_base(vcpu);
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = MISC_ENABLE_GUEST;
 		return 0;
 	case MSR_IA32_UCODE_REV:
 	case MSR_K8_INT_PENDING_MSG:
@@ -57,6 +71,8 @@ int hospes_msr_set(struct hospes_vcpu *vcpu, u32 index, u64 data,
 		return 0;
 	case MSR_IA32_APICBASE:
 		return data == apic_base(vcpu) ? 0 : -EINVAL;
+	case MSR_IA32_MISC_ENABLE:
+		return data == MISC_ENABLE_GUEST ? 0 : -EINVAL;
 	case MSR_IA32_UCODE_REV:
 		/* Writing it asks for a microcode update: there is none. */
 		return 0;

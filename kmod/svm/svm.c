@@ -166,6 +166,8 @@ static void svm_init_vmcb_control(struct hospes_vcpu *vcpu)
 		INTERCEPT_CPUID, INTERCEPT_HLT, INTERCEPT_INVD,
 		INTERCEPT_INVLPGA, INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT,
 		INTERCEPT_SHUTDOWN,
+		/* The host's performance counters are no business of the guest's. */
+		INTERCEPT_RDPMC,
 		/* VMRUN must be intercepted (15.5.1); no nested SVM. */
 		INTERCEPT_VMRUN, INTERCEPT_VMMCALL, INTERCEPT_VMLOAD,
 		INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI,

@@ -12,6 +12,7 @@
 /* Nested page fault error code bits (EXITINFO1, 15.25.6). */
 #define NPF_WRITE	BIT_ULL(1)
 #define NPF_RSVD	BIT_ULL(3)
+#define NPF_GUEST_PAGE	BIT_ULL(33)	/* walking the guest's page tables */
 
 /*
  * The length of the intercepted instruction: the CPU says it when it has
@@ -143,7 +144,8 @@ static int exit_npf(struct hospes_vcpu *vcpu)
 						  c->exit_info_2, c->exit_info_1);
 	}
 	return hospes_handle_tdp_fault(vcpu, c->exit_info_2,
-				       c->exit_info_1 & NPF_WRITE);
+				       c->exit_info_1 & NPF_WRITE,
+				       c->exit_info_1 & NPF_GUEST_PAGE);
 }
 
 static int (*const svm_exit_handlers[])(struct hospes_vcpu *vcpu) = {
@@ -154,6 +156,7 @@ static int (*const svm_exit_handlers[])(struct hospes_vcpu *vcpu) = {
 	[SVM_EXIT_SMI]		= exit_nothing,
 	[SVM_EXIT_VINTR]	= exit_vintr,
 	[SVM_EXIT_CPUID]	= exit_cpuid,
+	[SVM_EXIT_RDPMC]	= hospes_exit_rdpmc,
 	[SVM_EXIT_INVD]		= exit_skip,
 	[SVM_EXIT_HLT]		= exit_hlt,
 	[SVM_EXIT_INVLPGA]	= exit_ud,

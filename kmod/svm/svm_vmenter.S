@@ -24,21 +24,7 @@
 #include <linux/linkage.h>
 #include <asm/nospec-branch.h>
 
-#define GPR(n)	((n) * 8)
-#define RCX	GPR(1)
-#define RDX	GPR(2)
-#define RBX	GPR(3)
-#define RBP	GPR(5)
-#define RSI	GPR(6)
-#define RDI	GPR(7)
-#define R8	GPR(8)
-#define R9	GPR(9)
-#define R10	GPR(10)
-#define R11	GPR(11)
-#define R12	GPR(12)
-#define R13	GPR(13)
-#define R14	GPR(14)
-#define R15	GPR(15)
+#include "../core/guest_gprs.S"
 
 /* Stack slots after the pushes below. */
 #define SLOT_VMCB	0
@@ -66,20 +52,7 @@ SYM_FUNC_START(hospes_svm_vmrun)
 	vmload	%rax
 
 	mov	%rsi, %rax
-	mov	RCX(%rax), %rcx
-	mov	RDX(%rax), %rdx
-	mov	RBX(%rax), %rbx
-	mov	RBP(%rax), %rbp
-	mov	RSI(%rax), %rsi
-	mov	RDI(%rax), %rdi
-	mov	R8(%rax), %r8
-	mov	R9(%rax), %r9
-	mov	R10(%rax), %r10
-	mov	R11(%rax), %r11
-	mov	R12(%rax), %r12
-	mov	R13(%rax), %r13
-	mov	R14(%rax), %r14
-	mov	R15(%rax), %r15
+	LOAD_GUEST_GPRS %rax
 
 	/* VMRUN saves host RAX; it comes back holding the VMCB address. */
 	mov	SLOT_VMCB(%rsp), %rax
@@ -88,32 +61,8 @@ SYM_FUNC_START(hospes_svm_vmrun)
 	cli
 
 	mov	SLOT_GPRS(%rsp), %rax
-	mov	%rcx, RCX(%rax)
-	mov	%rdx, RDX(%rax)
-	mov	%rbx, RBX(%rax)
-	mov	%rbp, RBP(%rax)
-	mov	%rsi, RSI(%rax)
-	mov	%rdi, RDI(%rax)
-	mov	%r8, R8(%rax)
-	mov	%r9, R9(%rax)
-	mov	%r10, R10(%rax)
-	mov	%r11, R11(%rax)
-	mov	%r12, R12(%rax)
-	mov	%r13, R13(%rax)
-	mov	%r14, R14(%rax)
-	mov	%r15, R15(%rax)
-
-	/* Leave no guest value in a register for speculation to use. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%ebx, %ebx
-	xor	%ebp, %ebp
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	STORE_GUEST_GPRS %rax
+	CLEAR_GUEST_GPRS
 
 	/* The guest may have filled the return stack buffer: refill it. */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE

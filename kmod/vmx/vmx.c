@@ -83,6 +83,7 @@ static struct {
 	u32 pin, cpu, cpu2, exit, entry;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	int ept_levels;
+	u64 eptp_ad;		/* VMX_EPTP_AD_ENABLE_BIT, if the CPU has it */
 	bool invept_single;
 	bool invept_global;
 	bool invvpid_single;
@@ -363,7 +364,7 @@ void vmx_vcpu_put(struct vmx_vcpu *vx)
 static u64 vmx_eptp(struct hospes_vcpu *vcpu)
 {
 	return hospes_tdp_root_pa(&vcpu->vm->tdp) | VMX_EPTP_MT_WB |
-	       ((u64)(vmx.ept_levels - 1) << 3);
+	       ((u64)(vmx.ept_levels - 1) << 3) | vmx.eptp_ad;
 }
 
 /*
@@ -1541,6 +1542,17 @@ static int read_ept_vpid_caps(void)
 			 5 : 4;
 	vmx.invept_single = cap & VMX_EPT_EXTENT_CONTEXT_BIT;
 	vmx.invept_global = cap & VMX_EPT_EXTENT_GLOBAL_BIT;
+	/*
+	 * EPT accessed and dirty flags make every access to the guest's own
+	 * page tables an EPT write (SDM: "Accessed and Dirty Flags for EPT"),
+	 * so dirty logging sees a page table whose A/D bits the CPU sets as
+	 * written. Without them a real CPU counts only the A/D updates as
+	 * writes, but an emulator may not check those against EPT at all:
+	 * Bochs 2.7 writes the bits straight into a write-protected page, and
+	 * migration lost those pages. hospes does not read the flags the CPU
+	 * then sets in its EPT entries.
+	 */
+	vmx.eptp_ad = cap & VMX_EPT_AD_BIT ? VMX_EPTP_AD_ENABLE_BIT : 0;
 
 	vpid_cap = cap >> 32;
 	if (!(vpid_cap & VMX_VPID_INVVPID_BIT) ||
@@ -1672,8 +1684,8 @@ int hospes_vmx_init(void)
 	bitmap_zero(vmx_vpids, VMX_NR_VPIDS);
 	__set_bit(0, vmx_vpids);
 
-	pr_info("VMX: EPT %d-level, VPID %s, RDTSCP %s, CR3 exits %s, time slice %s\n",
-		vmx.ept_levels,
+	pr_info("VMX: EPT %d-level%s, VPID %s, RDTSCP %s, CR3 exits %s, time slice %s\n",
+		vmx.ept_levels, vmx.eptp_ad ? " with A/D flags" : "",
 		vmx.cpu2 & SECONDARY_EXEC_ENABLE_VPID ? "on" : "off",
 		vmx.cpu2 & SECONDARY_EXEC_ENABLE_RDTSCP ? "on" : "off",
 		vmx.cpu & CPU_BASED_CR3_LOAD_EXITING ? "forced" : "off",

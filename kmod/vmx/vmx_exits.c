@@ -69,16 +69,6 @@ static int exit_ud(struct hospes_vcpu *vcpu)
 }
 
 /*
- * RDPMC: the counters are the host's. The guest is shown no PMU, and a
- * counter that does not exist is #GP.
- */
-static int exit_rdpmc(struct hospes_vcpu *vcpu)
-{
-	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0);
-	return 1;
-}
-
-/*
  * The exit reports the length of the instructions that exit
  * unconditionally or by a control (28.2.5): no decoding needed.
  */
@@ -214,12 +204,19 @@ unhandled:
 					  EXIT_REASON_CR_ACCESS, q);
 }
 
+/*
+ * The qualification (table 28-7) says whether the access was a write, and
+ * whether it was the CPU's walk of the guest's page tables rather than the
+ * access to the address they translate.
+ */
 static int exit_ept_violation(struct hospes_vcpu *vcpu)
 {
 	const struct vmx_exit_info *e = &to_vmx(vcpu)->exit;
+	bool walk = (e->qual & EPT_VIOLATION_GVA_IS_VALID) &&
+		    !(e->qual & EPT_VIOLATION_GVA_TRANSLATED);
 
 	return hospes_handle_tdp_fault(vcpu, e->gpa,
-				       e->qual & EPT_VIOLATION_ACC_WRITE);
+				       e->qual & EPT_VIOLATION_ACC_WRITE, walk);
 }
 
 /* hospes's own tables are malformed: a bug, not the guest's doing. */
@@ -241,7 +238,7 @@ static int (*const vmx_exit_handlers[])(struct hospes_vcpu *vcpu) = {
 	[EXIT_REASON_CPUID]		= exit_cpuid,
 	[EXIT_REASON_HLT]		= exit_hlt,
 	[EXIT_REASON_INVD]		= exit_skip,
-	[EXIT_REASON_RDPMC]		= exit_rdpmc,
+	[EXIT_REASON_RDPMC]		= hospes_exit_rdpmc,
 	[EXIT_REASON_VMCALL]		= exit_vmcall,
 	/* No nested VMX: VMCLEAR ... VMXON (19-27) are #UD. */
 	[EXIT_REASON_VMCLEAR ... EXIT_REASON_VMON] = exit_ud,

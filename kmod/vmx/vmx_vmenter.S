@@ -33,24 +33,8 @@
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
+#include "../core/guest_gprs.S"
 #include "vmx.h"
-
-#define GPR(n)	((n) * 8)
-#define RAX	GPR(0)
-#define RCX	GPR(1)
-#define RDX	GPR(2)
-#define RBX	GPR(3)
-#define RBP	GPR(5)
-#define RSI	GPR(6)
-#define RDI	GPR(7)
-#define R8	GPR(8)
-#define R9	GPR(9)
-#define R10	GPR(10)
-#define R11	GPR(11)
-#define R12	GPR(12)
-#define R13	GPR(13)
-#define R14	GPR(14)
-#define R15	GPR(15)
 
 /* Stack slots after the pushes below: HOST_RSP points at SLOT_GPRS. */
 #define SLOT_GPRS	0
@@ -75,20 +59,7 @@ SYM_FUNC_START(hospes_vmx_vmrun)
 	jbe	.Lfail
 
 	mov	%rdi, %rax
-	mov	RCX(%rax), %rcx
-	mov	RDX(%rax), %rdx
-	mov	RBX(%rax), %rbx
-	mov	RBP(%rax), %rbp
-	mov	RSI(%rax), %rsi
-	mov	RDI(%rax), %rdi
-	mov	R8(%rax), %r8
-	mov	R9(%rax), %r9
-	mov	R10(%rax), %r10
-	mov	R11(%rax), %r11
-	mov	R12(%rax), %r12
-	mov	R13(%rax), %r13
-	mov	R14(%rax), %r14
-	mov	R15(%rax), %r15
+	LOAD_GUEST_GPRS %rax
 
 	/* VERW clobbers ZF: before the test, which MOV leaves alone. */
 	VM_CLEAR_CPU_BUFFERS
@@ -107,20 +78,7 @@ SYM_INNER_LABEL(hospes_vmx_vmexit, SYM_L_GLOBAL)
 	UNWIND_HINT_RESTORE
 	push	%rax
 	mov	SLOT_GPRS + 8(%rsp), %rax
-	mov	%rcx, RCX(%rax)
-	mov	%rdx, RDX(%rax)
-	mov	%rbx, RBX(%rax)
-	mov	%rbp, RBP(%rax)
-	mov	%rsi, RSI(%rax)
-	mov	%rdi, RDI(%rax)
-	mov	%r8, R8(%rax)
-	mov	%r9, R9(%rax)
-	mov	%r10, R10(%rax)
-	mov	%r11, R11(%rax)
-	mov	%r12, R12(%rax)
-	mov	%r13, R13(%rax)
-	mov	%r14, R14(%rax)
-	mov	%r15, R15(%rax)
+	STORE_GUEST_GPRS %rax
 	pop	%rcx
 	mov	%rcx, RAX(%rax)
 
@@ -135,21 +93,7 @@ SYM_INNER_LABEL(hospes_vmx_vmexit, SYM_L_GLOBAL)
 	mov	$1, %eax
 
 .Lout:
-	/* Leave no guest value in a register for speculation to use. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%ebx, %ebx
-	xor	%ebp, %ebp
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
-	xor	%r12d, %r12d
-	xor	%r13d, %r13d
-	xor	%r14d, %r14d
-	xor	%r15d, %r15d
+	CLEAR_GUEST_GPRS
 
 	add	$16, %rsp
 	pop	%rbx
