@@ -4,12 +4,18 @@
 # Pack the test host's initramfs: static busybox, the init script, the
 # module, every built selftest binary, and the bench with its kvm modules.
 #
-#   mkinitramfs.sh [--selftests "NAME..."] OUTPUT.cpio.gz
+#   mkinitramfs.sh [--bench] [--selftests "NAME..."] OUTPUT.cpio.gz
 #
 # --selftests packs only the named selftests (a slow test host runs a subset).
+# --bench adds what only make bench needs: the Linux guest and QEMU.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+bench=
+if [ "${1:-}" = --bench ]; then
+	bench=1
+	shift
+fi
 selftests=
 if [ "${1:-}" = --selftests ]; then
 	selftests=$2
@@ -70,4 +76,21 @@ for f in $(with_deps kvm kvm-amd | sort -u); do
 	cp "$f" "$root$moddir/$rel"
 	grep "^$rel:" "$moddir/modules.dep" >>"$root$moddir/modules.dep"
 done
+
+# The bench's Linux rows (bench/linux_bench.c; --bench only, some 50 MB
+# that make check does without): mkguest.sh's guest, and QEMU to boot it
+# on kvm_amd, with the shared libraries it links (the test host has no
+# libc) and the firmware a -nodefaults PC with -kernel reads, where
+# Debian's QEMU looks for it.
+if [ -n "$bench" ]; then
+	[ -d "$root/hospes/guest" ] || "$top/scripts/testhost/mkguest.sh" "$root/hospes/guest"
+	qemu=$(command -v qemu-system-x86_64) ||
+		{ echo "mkinitramfs: qemu-system-x86_64 missing: run make deps" >&2; exit 2; }
+	for f in "$qemu" $(ldd "$qemu" | grep -o '/[^ ]*') \
+		/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		/usr/share/qemu/kvmvapic.bin; do
+		mkdir -p "$root${f%/*}"
+		cp -L "$f" "$root$f"
+	done
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$output"

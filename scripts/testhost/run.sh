@@ -40,12 +40,16 @@ command -v qemu-system-x86_64 >/dev/null ||
 out=$top/build/testhost/$label
 rm -rf "$out"
 mkdir -p "$out"
-"$top/scripts/testhost/mkinitramfs.sh" ${selftests:+--selftests "$selftests"} \
+# bench: QEMU and a Linux guest in the initramfs, and room for the 1 GiB
+# dirty-log slot and two 256 MiB migrating guests beside it.
+bench= memory=2G
+[ "$mode" = bench ] && bench=--bench memory=3G
+"$top/scripts/testhost/mkinitramfs.sh" $bench ${selftests:+--selftests "$selftests"} \
 	"$out/initramfs.cpio.gz"
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg -cpu "$cpu" -smp 2 -m 2G \
+	-accel tcg -cpu "$cpu" -smp 2 -m "$memory" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 hospes.mode=$mode" \
