@@ -243,8 +243,12 @@ static void timer_line(const struct bench_proc *p, char *buf, size_t len)
 {
 	const char *s = strstr(p->out, "guest: clockevent=");
 
-	snprintf(buf, len, "%.*s", s ? (int)strcspn(s + 7, "\r\n") : 7,
-		 s ? s + 7 : "unknown");
+	if (!s) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	s += strlen("guest: ");
+	snprintf(buf, len, "%.*s", (int)strcspn(s, "\r\n"), s);
 }
 
 static int run_once(const struct config *cfg, const char *cmdline,
@@ -270,20 +274,26 @@ static int run_once(const struct config *cfg, const char *cmdline,
 	if (read_counters(cfg, vmm.pid, x0, err))
 		goto out;
 	r->boot_exits = x0[X_EXITS];
-	if (!bench_proc_wait(&vmm, at, IDLE_START, 60, &t0, &at) ||
-	    read_counters(cfg, vmm.pid, x0, err)) {
-		if (!err->msg[0])
-			bench_fail(err, "no \"%s\": ...%s", IDLE_START,
-				   bench_proc_tail(&vmm, 300));
+	/*
+	 * The idle period is the host time between the two reads of the
+	 * counters, each as soon as its mark has come.
+	 */
+	if (!bench_proc_wait(&vmm, at, IDLE_START, 60, NULL, &at)) {
+		bench_fail(err, "no \"%s\": ...%s", IDLE_START,
+			   bench_proc_tail(&vmm, 300));
 		goto out;
 	}
-	if (!bench_proc_wait(&vmm, at, IDLE_END, cfg->idle_s + 120, &t1, &at) ||
-	    read_counters(cfg, vmm.pid, x1, err)) {
-		if (!err->msg[0])
-			bench_fail(err, "no \"%s\": ...%s", IDLE_END,
-				   bench_proc_tail(&vmm, 300));
+	t0 = bench_now_ns();
+	if (read_counters(cfg, vmm.pid, x0, err))
+		goto out;
+	if (!bench_proc_wait(&vmm, at, IDLE_END, cfg->idle_s + 120, NULL, &at)) {
+		bench_fail(err, "no \"%s\": ...%s", IDLE_END,
+			   bench_proc_tail(&vmm, 300));
 		goto out;
 	}
+	t1 = bench_now_ns();
+	if (read_counters(cfg, vmm.pid, x1, err))
+		goto out;
 	r->idle_s = (t1 - t0) / 1e9;
 	for (int k = 0; k < N_X; k++)
 		r->x[k] = x1[k] - x0[k];
@@ -315,7 +325,7 @@ int main(int argc, char **argv)
 {
 	struct config cfg = { .idle_s = 10, .mib = 256, .cpus = 1 };
 	unsigned int repeats = 1, n = 0;
-	char cmdline[256], what[1024];
+	char cmdline[256], what[1024], suffix[16] = "", boot_row[32], idle_row[48];
 	double boot_ms[MAX_REPEATS], boot_exits[MAX_REPEATS], per_s[MAX_REPEATS];
 	double x[N_X][MAX_REPEATS];
 	struct bench_err err = { "" };
@@ -344,6 +354,8 @@ int main(int argc, char **argv)
 				   strcmp(argv[optind], "kvm")))
 		usage(argv[0]);
 	cfg.side = argv[optind];
+	if (cfg.cpus > 1)
+		snprintf(suffix, sizeof(suffix), "_%ucpu", cfg.cpus);
 	cfg.vmm = argv[optind + 1];
 	cfg.kernel = argv[optind + 2];
 	cfg.initrd = argv[optind + 3];
@@ -392,12 +404,15 @@ int main(int argc, char **argv)
 		 cfg.mib, cfg.cpus, cmdline,
 		 !strcmp(cfg.side, "hospes") ? " (after hospes's own tsc_early_khz, tsc=reliable)" : "",
 		 BOOT_MARK);
+	/* The rows of a guest with more vCPUs are rows of their own. */
+	snprintf(boot_row, sizeof(boot_row), "boot%s", suffix);
+	snprintf(idle_row, sizeof(idle_row), "idle_exits%s", suffix);
 	if (err.msg[0]) {
-		bench_print_failed("linux", cfg.side, "boot", what, err.msg);
-		bench_print_failed("linux", cfg.side, "idle_exits", what, err.msg);
+		bench_print_failed("linux", cfg.side, boot_row, what, err.msg);
+		bench_print_failed("linux", cfg.side, idle_row, what, err.msg);
 		return 1;
 	}
-	bench_print_head("linux", cfg.side, "boot", what);
+	bench_print_head("linux", cfg.side, boot_row, what);
 	printf(",\"status\":\"ok\",\"repeats\":%u,\"mib\":%u,\"cpus\":%u", n,
 	       cfg.mib, cfg.cpus);
 	bench_print_array("boot_ms", boot_ms, n, 1);
@@ -406,8 +421,9 @@ int main(int argc, char **argv)
 	snprintf(what, sizeof(what),
 		 "the same guest idling %u s after boot (guest-init sleeps): the VM's exits between its two console marks, per second",
 		 cfg.idle_s);
-	bench_print_head("linux", cfg.side, "idle_exits", what);
-	printf(",\"status\":\"ok\",\"repeats\":%u,\"idle_s\":%u", n, cfg.idle_s);
+	bench_print_head("linux", cfg.side, idle_row, what);
+	printf(",\"status\":\"ok\",\"repeats\":%u,\"idle_s\":%u,\"cpus\":%u", n,
+	       cfg.idle_s, cfg.cpus);
 	bench_print_array("exits_per_s", per_s, n, 1);
 	for (int k = 0; k < N_X; k++)
 		bench_print_array(x_names[k], x[k], n, 0);

@@ -339,7 +339,10 @@ my %linux_out = (
 		. 'of all rounds; ratio: hospes median over kvm median',
 );
 my %linux_reasons;	# "side (linux_bench)" => { reason => [benches] }
-for my $name (qw(boot idle_exits)) {
+# One pair of rows per vCPU count: boot, idle_exits; boot_2cpu, idle_exits_2cpu...
+my @linux_sets = sort { length $a <=> length $b || $a cmp $b }
+	uniq(map { /^(?:boot|idle_exits)(.*)$/ ? $1 : () } keys %linux);
+for my $name (map { ("boot$_", "idle_exits$_") } @linux_sets) {
 	my %row;
 	for my $side (@sides) {
 		my @lines = @{$linux{$name}{$side} // []};
@@ -351,12 +354,12 @@ for my $name (qw(boot idle_exits)) {
 			next;
 		}
 		$row{what} //= $lines[0]{what};
-		my $key = $name eq 'boot' ? 'boot_ms' : 'exits_per_s';
+		my $key = $name =~ /^boot/ ? 'boot_ms' : 'exits_per_s';
 		my @runs = map { 0 + $_ } map { @{$_->{$key}} } @lines;
 		my %r = (status => 'ok', repeats => scalar @runs,
 			 $key => round_to(1, median(@runs)), "runs_$key" => \@runs,
 			 what => $lines[0]{what});
-		if ($name eq 'boot') {
+		if ($name =~ /^boot/) {
 			$r{$_} = $lines[0]{$_} for qw(mib cpus);
 			my @e = map { 0 + $_ } map { @{$_->{exits} // []} } @lines;
 			@r{qw(exits_to_init runs_exits_to_init)} = (round_to(0, median(@e)), \@e) if @e;
@@ -372,7 +375,7 @@ for my $name (qw(boot idle_exits)) {
 		$row{$side} = \%r;
 	}
 	delete $row{what};
-	my $key = $name eq 'boot' ? 'boot_ms' : 'exits_per_s';
+	my $key = $name =~ /^boot/ ? 'boot_ms' : 'exits_per_s';
 	$row{ratio_hospes_over_kvm} = round_to(3, $row{hospes}{$key} / $row{kvm}{$key})
 		if $row{hospes}{status} eq 'ok' && $row{kvm}{status} eq 'ok' && $row{kvm}{$key};
 	$linux_out{$name} = \%row;
@@ -412,7 +415,7 @@ for my $name (@mig_order) {
 my %migration_out = (
 	unit => 'ms and MiB as `hospes migrate` reports them (downtime: measured by the '
 		. 'target, source pause to target resume); dirty_mib_s: the rate memtouch '
-		. 'reached before the migration, from its own lines; medians of the runs '
+		. 'kept up at the source, from its own last line; medians of the runs '
 		. 'of all rounds',
 	conditions => 'source and target hospes in the same test host (QEMU TCG, '
 		. 'emulated SVM), over loopback; no peer VMM there to compare with, so '
@@ -518,8 +521,9 @@ printf "boot: one hospes run of pvguest, conbench bytes=0: %s wall, %d exits\n",
 	ms($pv_out{boot}{wall_ns}), $pv_out{boot}{exits}
 	if $pv_out{boot}{status} eq 'ok';
 
-my ($lb, $li) = @linux_out{qw(boot idle_exits)};
-if (grep { $_->{status} eq 'ok' } map { $lb->{$_}, $li->{$_} } @sides) {
+for my $set (@linux_sets) {
+	my ($lb, $li) = @linux_out{"boot$set", "idle_exits$set"};
+	next unless grep { $_->{status} eq 'ok' } map { $lb->{$_}, $li->{$_} } @sides;
 	my ($ok) = grep { $_->{status} eq 'ok' } map { $lb->{$_} } @sides;
 	printf "\nLinux guest%s: hospes run --kernel vs QEMU -accel kvm, medians\n",
 		$ok ? sprintf(', %d MiB, %d vCPU', $ok->{mib}, $ok->{cpus}) : '';
