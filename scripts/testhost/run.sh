@@ -40,7 +40,7 @@ command -v qemu-system-x86_64 >/dev/null ||
 out=$top/build/testhost/$label
 rm -rf "$out"
 mkdir -p "$out"
-# bench: QEMU and a Linux guest in the initramfs, and room for the 1 GiB
+# bench: QEMU and a Linux guest in the initramfs, and room for the
 # dirty-log slot and two 256 MiB migrating guests beside it.
 bench= memory=2G
 [ "$mode" = bench ] && bench=--bench memory=3G
