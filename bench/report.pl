@@ -44,10 +44,13 @@ sub slurp {
 
 my (%host, %result, %exit_status, @order, %pv, @odd, %linux, %mig, @mig_order);
 my $paging = 'unknown';
+my $done = 0;	# the test host's init got to its end
 my $json = JSON::PP->new;
 for my $line (slurp("$dir/tap.log")) {
 	if ($line =~ /^# hospes-paging (\S+)/) {
 		$paging = $1;
+	} elsif ($line =~ /^# hospes-done/) {
+		$done = 1;
 	} elsif ($line =~ /^# hospes-bench-exit (\S+) (\d+)/) {
 		# The first failure tells most; else any status will do.
 		$exit_status{$1} = $2 unless $exit_status{$1};
@@ -85,6 +88,10 @@ my ($rc) = slurp("$dir/qemu.rc");
 $rc //= 'missing';
 push @odd, $rc eq '124' ? 'the test host timed out' : "QEMU exited with status $rc"
 	if $rc ne '0';
+# QEMU stopped from outside (a hung boot ended by hand) may still exit 0.
+push @odd, 'the test host did not finish its rounds (no "# hospes-done" in tap.log): '
+	. 'the later rounds are missing'
+	unless $done;
 push @odd, "$others other test host(s) (QEMU or Bochs) ran on this machine during the bench: timings may be skewed"
 	if $others;
 
