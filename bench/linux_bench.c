@@ -266,7 +266,7 @@ static int run_once(const struct config *cfg, const char *cmdline,
 		return -1;
 	if (!bench_proc_wait(&vmm, 0, BOOT_MARK, BOOT_TIMEOUT, &t_boot, &at)) {
 		bench_fail(err, "no \"%s\" within %d s: ...%s", BOOT_MARK,
-			   BOOT_TIMEOUT, bench_proc_tail(&vmm, 300));
+			   BOOT_TIMEOUT, bench_proc_tail(&vmm, 160));
 		goto out;
 	}
 	r->boot_ms = (t_boot - vmm.start_ns) / 1e6;
@@ -280,7 +280,7 @@ static int run_once(const struct config *cfg, const char *cmdline,
 	 */
 	if (!bench_proc_wait(&vmm, at, IDLE_START, 60, NULL, &at)) {
 		bench_fail(err, "no \"%s\": ...%s", IDLE_START,
-			   bench_proc_tail(&vmm, 300));
+			   bench_proc_tail(&vmm, 160));
 		goto out;
 	}
 	t0 = bench_now_ns();
@@ -288,7 +288,7 @@ static int run_once(const struct config *cfg, const char *cmdline,
 		goto out;
 	if (!bench_proc_wait(&vmm, at, IDLE_END, cfg->idle_s + 120, NULL, &at)) {
 		bench_fail(err, "no \"%s\": ...%s", IDLE_END,
-			   bench_proc_tail(&vmm, 300));
+			   bench_proc_tail(&vmm, 160));
 		goto out;
 	}
 	t1 = bench_now_ns();
@@ -300,7 +300,7 @@ static int run_once(const struct config *cfg, const char *cmdline,
 	timer_line(&vmm, r->timer, sizeof(r->timer));
 	if (bench_proc_finish(&vmm, 60)) {
 		bench_fail(err, "%s exited with status %d: ...%s", cfg->vmm,
-			   vmm.status, bench_proc_tail(&vmm, 300));
+			   vmm.status, bench_proc_tail(&vmm, 160));
 		goto out;
 	}
 	ret = 0;

@@ -123,7 +123,7 @@ static int migrate_once(const char *hospes, const char *elf, const char *memory,
 		return -1;
 	if (!bench_proc_wait(&src, 0, l->ready, BOOT_TIMEOUT, NULL, NULL)) {
 		bench_fail(err, "the source never printed \"%s\": ...%s", l->ready,
-			   bench_proc_tail(&src, 200));
+			   bench_proc_tail(&src, 160));
 		goto out;
 	}
 	if (bench_proc_start(&dst, dst_argv, err))
@@ -133,7 +133,7 @@ static int migrate_once(const char *hospes, const char *elf, const char *memory,
 	    !(at = strstr(dst.out, "incoming migration on tcp:")) ||
 	    sscanf(at, "incoming migration on tcp:%u", &port) != 1 || !port) {
 		bench_fail(err, "the target gave no port: ...%s",
-			   bench_proc_tail(&dst, 200));
+			   bench_proc_tail(&dst, 160));
 		goto out;
 	}
 	snprintf(where, sizeof(where), "tcp:127.0.0.1:%u", port);
@@ -149,26 +149,26 @@ static int migrate_once(const char *hospes, const char *elf, const char *memory,
 		goto out;
 	if (bench_proc_finish(&cli, MIGRATE_TIMEOUT)) {
 		bench_fail(err, "hospes migrate: exit status %d: ...%s", cli.status,
-			   bench_proc_tail(&cli, 300));
+			   bench_proc_tail(&cli, 160));
 		goto out;
 	}
 	at = strstr(cli.out, "migrated in ");
 	if (!at || sscanf(at, "migrated in %lf ms: %lf MiB sent in %u rounds (%lf MiB/s), downtime %lf ms",
 			  &total, &mib, &rounds, &mib_s, &downtime) != 5) {
 		bench_fail(err, "no result line from hospes migrate: ...%s",
-			   bench_proc_tail(&cli, 300));
+			   bench_proc_tail(&cli, 160));
 		goto out;
 	}
 	/* The guest goes on at the target, and the source has let go of it. */
 	if (!bench_proc_wait(&dst, mark, l->alive,
 			     60, NULL, NULL)) {
 		bench_fail(err, "the guest did not go on at the target: ...%s",
-			   bench_proc_tail(&dst, 300));
+			   bench_proc_tail(&dst, 160));
 		goto out;
 	}
 	if (bench_proc_finish(&src, 60)) {
 		bench_fail(err, "the source exited with status %d after the migration: ...%s",
-			   src.status, bench_proc_tail(&src, 200));
+			   src.status, bench_proc_tail(&src, 160));
 		goto out;
 	}
 	v[F_TOTAL_MS] = total;
