@@ -26,6 +26,7 @@
  */
 #define BENCH_PORT_START	0xe0	/* "set up, start the clock now" */
 #define BENCH_PORT_LOOP		0xe1	/* one iteration of the port-I/O loop */
+#define BENCH_PORT_PASS		0xe2	/* the dirtying loop wrote every page once */
 
 /*
  * Guest-physical layout. Slot 0 is low memory holding the code; slot 1
@@ -52,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -104,6 +106,43 @@ unsigned long bench_parse_count(const char *arg, unsigned long max);
  */
 void bench_pin_to_last_cpu(const char *side);
 
+double bench_now_ns(void);	/* CLOCK_MONOTONIC */
+
+/*
+ * A child process (a VMM, a migration client) whose stdout and stderr
+ * come back through one pipe, read as it goes: what it printed, and when
+ * each part of it arrived, so that a line can be waited for and timed.
+ */
+#define BENCH_PROC_OUT_MAX	(256 * 1024)
+
+struct bench_proc {
+	pid_t pid;		/* 0: never started */
+	int fd;			/* the pipe, -1 once at its end */
+	int status;		/* exit status, 128 + signal; -1 before the end */
+	double start_ns;	/* bench_now_ns() just before the fork */
+	double read_ns;		/* ... just after the latest read */
+	size_t len;
+	char out[BENCH_PROC_OUT_MAX + 1];	/* the start, then the end */
+};
+
+/* Start argv[0] (stdin /dev/null, env as ours). 0, or -1 with err filled. */
+int bench_proc_start(struct bench_proc *p, char *const argv[],
+		     struct bench_err *err);
+/*
+ * Read until want appears at or after offset from, or timeout seconds
+ * pass, or the output ends. Returns 1 if it appeared (*at_ns, if not
+ * NULL, is when the read that brought it returned; *end the offset just
+ * after it), else 0.
+ */
+int bench_proc_wait(struct bench_proc *p, size_t from, const char *want,
+		    double timeout, double *at_ns, size_t *end);
+/* Read to the end and reap it (SIGKILL after timeout s): its status. */
+int bench_proc_finish(struct bench_proc *p, double timeout);
+/* SIGTERM, then finish: its status. Nothing if it never ran or is reaped. */
+int bench_proc_stop(struct bench_proc *p);
+/* The last len bytes or fewer of its output, for a failure message. */
+const char *bench_proc_tail(const struct bench_proc *p, size_t len);
+
 /* ---- loops.c and the two backends ------------------------------------- */
 
 /* Defaults: a few seconds per side under TCG, where one exit is ~50k cycles. */
@@ -111,6 +150,11 @@ void bench_pin_to_last_cpu(const char *side);
 #define BENCH_DEFAULT_PIO	10000
 #define BENCH_DEFAULT_CPUID	10000
 #define BENCH_DEFAULT_TOUCH_MIB	64
+/*
+ * The dirty-log slot: 1 GiB, the size the rows are given per. The test
+ * host has the memory for it (bench mode boots it with more).
+ */
+#define BENCH_DEFAULT_DIRTY_MIB	1024
 
 /*
  * A run that does not end within BENCH_RUN_TIMEOUT seconds is stuck. A
@@ -120,16 +164,62 @@ void bench_pin_to_last_cpu(const char *side);
 #define BENCH_RUN_TIMEOUT	120
 int bench_watchdog_expired(struct bench_err *err);
 
+/*
+ * The TSC as the host VMM sees it. The LFENCE keeps the read from
+ * drifting ahead of the preceding instructions; the ioctls around it are
+ * system calls, which do the rest of the ordering.
+ */
+static inline uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * The VM's low memory (slot 0), BENCH_LOW_SIZE bytes with guest.S's code
+ * at BENCH_CODE_GPA, and setup->eip at entry: 0, or -1 with err filled.
+ */
+struct bench_vm_setup;
+int bench_setup_low(struct bench_vm_setup *setup, const unsigned char *entry,
+		    struct bench_err *err);
+
+/*
+ * Anonymous memory aligned to 2 MiB (mmap gives 4 KiB alignment only),
+ * so that a THP-backed slot starts on a huge page. Unmap *base,
+ * *base_size; NULL if mmap failed.
+ */
+void *bench_map_aligned(size_t size, void **base, size_t *base_size);
+
+/*
+ * A row's result line: its runs in cycles per op (and ns per op, if
+ * given), their median, and what an op is ("iteration", "page", "GiB").
+ */
+void bench_print_result(const char *name, const char *what, const char *op,
+			uint32_t n, unsigned int repeats, const double *per_op,
+			const double *ns_per_op, const char *relative_to,
+			const char *note);
+
+/*
+ * dirty.c: the dirty-log rows (fetch and re-arm, per GiB), repeats runs
+ * over a logging slot of mib MiB. 0, or -1 after printing the failure.
+ */
+int bench_dirty_rows(uint32_t mib, unsigned int repeats);
+/* Each dirty-log row's failed line, for why: when nothing could run. */
+void bench_dirty_failed(const char *why);
+
 /* guest.S: position-independent 32-bit code, copied to BENCH_CODE_GPA. */
 extern const unsigned char guest_begin[], guest_end[];
 extern const unsigned char guest_pio[], guest_cpuid[], guest_touch[];
-extern const unsigned char guest_vmmcall[];
+extern const unsigned char guest_vmmcall[], guest_dirty[];
 
 /* What a backend needs to build one VM with one vCPU. */
 struct bench_vm_setup {
 	void *low;		/* BENCH_LOW_SIZE bytes, guest code in it */
 	void *touch;		/* slot 1 at BENCH_TOUCH_GPA, or NULL */
 	size_t touch_size;
+	bool log_dirty;		/* slot 1 with dirty-page logging on */
 	/*
 	 * Flat 32-bit protected mode, no paging, interrupts off; these are
 	 * the only registers the guest code reads.
@@ -186,6 +276,13 @@ int backend_vm_run(struct bench_vm *vm, struct bench_exit *exit,
 		   struct bench_err *err);
 int backend_vm_get_regs(struct bench_vm *vm, struct bench_regs *regs,
 			struct bench_err *err);
+/*
+ * Fetch slot 1's dirty bitmap and re-arm its logging, in the hypervisor's
+ * one ioctl for that. bitmap holds a bit per page of the slot, rounded up
+ * to whole 64-bit words; what it held before is overwritten.
+ */
+int backend_vm_get_dirty_log(struct bench_vm *vm, uint64_t *bitmap,
+			     struct bench_err *err);
 /*
  * Optional facts about the finished run (exit counters, say) for the
  * log; may leave buf empty.

@@ -4,6 +4,8 @@
  * their JSON, medians, the watchdog, command-line counts, CPU pinning.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <string.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -200,4 +204,130 @@ void bench_pin_to_last_cpu(const char *side)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		printf("# %s: could not pin to CPU %ld: %s\n", side, ncpus - 1,
 		       strerror(errno));
+}
+
+double bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int bench_proc_start(struct bench_proc *p, char *const argv[],
+		     struct bench_err *err)
+{
+	int fds[2], null;
+
+	p->len = 0;
+	p->out[0] = '\0';
+	p->status = -1;
+	p->fd = -1;
+	p->pid = 0;
+	if (pipe2(fds, O_CLOEXEC))
+		return bench_fail_errno(err, "pipe");
+	fflush(stdout);
+	p->start_ns = p->read_ns = bench_now_ns();
+	p->pid = fork();
+	if (p->pid < 0) {
+		p->pid = 0;
+		close(fds[0]);
+		close(fds[1]);
+		return bench_fail_errno(err, "fork");
+	}
+	if (!p->pid) {
+		null = open("/dev/null", O_RDONLY);
+		dup2(null, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	p->fd = fds[0];
+	return 0;
+}
+
+/* One read into out; a full buffer keeps its first half and drops after. */
+static int proc_read(struct bench_proc *p)
+{
+	const size_t keep = BENCH_PROC_OUT_MAX / 2;
+	ssize_t n;
+
+	if (p->len == BENCH_PROC_OUT_MAX) {
+		memmove(p->out + keep, p->out + BENCH_PROC_OUT_MAX - keep / 2,
+			keep / 2);
+		p->len = keep + keep / 2;
+	}
+	n = read(p->fd, p->out + p->len, BENCH_PROC_OUT_MAX - p->len);
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	if (!n)
+		return -1;
+	p->len += n;
+	p->out[p->len] = '\0';
+	return 0;
+}
+
+int bench_proc_wait(struct bench_proc *p, size_t from, const char *want,
+		    double timeout, double *at_ns, size_t *end)
+{
+	double deadline = bench_now_ns() + timeout * 1e9;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+		double left = deadline - bench_now_ns();
+		const char *hit = want && p->len > from ?
+				  strstr(p->out + from, want) : NULL;
+
+		if (hit) {
+			if (at_ns)
+				*at_ns = p->read_ns;
+			if (end)
+				*end = hit - p->out + strlen(want);
+			return 1;
+		}
+		if (p->fd < 0 || left <= 0)
+			return 0;
+		if (poll(&pfd, 1, (int)(left / 1e6) + 1) <= 0)
+			continue;
+		if (proc_read(p)) {
+			close(p->fd);
+			p->fd = -1;
+		}
+		p->read_ns = bench_now_ns();
+	}
+}
+
+int bench_proc_finish(struct bench_proc *p, double timeout)
+{
+	int st;
+
+	if (p->pid <= 0 || p->status >= 0)
+		return p->status;
+	bench_proc_wait(p, 0, NULL, timeout, NULL, NULL);
+	if (p->fd >= 0) {
+		kill(p->pid, SIGKILL);
+		close(p->fd);
+		p->fd = -1;
+	}
+	while (waitpid(p->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return p->status = -1;
+	p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return p->status;
+}
+
+int bench_proc_stop(struct bench_proc *p)
+{
+	if (p->pid <= 0 || p->status >= 0)
+		return p->status;
+	kill(p->pid, SIGTERM);
+	return bench_proc_finish(p, 30);
+}
+
+const char *bench_proc_tail(const struct bench_proc *p, size_t len)
+{
+	return p->len > len ? p->out + p->len - len : p->out;
 }

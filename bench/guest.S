@@ -18,7 +18,7 @@
 	.code32
 
 	.globl guest_begin, guest_end, guest_pio, guest_cpuid, guest_touch
-	.globl guest_vmmcall
+	.globl guest_vmmcall, guest_dirty
 
 guest_begin:
 
@@ -79,6 +79,25 @@ guest_vmmcall:
 	decl	%esi
 	jnz	1b
 	hlt
+
+/*
+ * The dirty-log rows: write one byte to each of ECX 4 KiB pages from EDI
+ * on, say so with an OUT to BENCH_PORT_PASS, and again, for as long as
+ * the host resumes the guest. After the host has fetched (and so
+ * re-armed) the log, each write of the next pass faults on a
+ * write-protected page again.
+ */
+guest_dirty:
+	outb	%al, $BENCH_PORT_START
+	movl	%ecx, %ebx
+2:	movl	%edi, %edx
+	movl	%ebx, %ecx
+1:	movb	$1, (%edx)
+	addl	$BENCH_PAGE_SIZE, %edx
+	decl	%ecx
+	jnz	1b
+	outb	%al, $BENCH_PORT_PASS
+	jmp	2b
 
 guest_end:
 

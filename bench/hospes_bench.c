@@ -118,10 +118,12 @@ int backend_open(struct bench_err *err)
 }
 
 static int set_slot(struct bench_vm *vm, uint32_t slot, uint64_t gpa,
-		    void *hva, size_t size, struct bench_err *err)
+		    void *hva, size_t size, uint32_t flags,
+		    struct bench_err *err)
 {
 	struct hospes_memory_region r = {
 		.slot = slot,
+		.flags = flags,
 		.guest_phys_addr = gpa,
 		.size = size,
 		.userspace_addr = (uintptr_t)hva,
@@ -191,10 +193,11 @@ int backend_vm_create(const struct bench_vm_setup *setup,
 	vm->vm_fd = ioctl(dev_fd, HOSPES_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return bench_fail_errno(err, "HOSPES_CREATE_VM");
-	if (set_slot(vm, 0, 0, setup->low, BENCH_LOW_SIZE, err))
+	if (set_slot(vm, 0, 0, setup->low, BENCH_LOW_SIZE, 0, err))
 		return -1;
 	if (setup->touch &&
-	    set_slot(vm, 1, BENCH_TOUCH_GPA, setup->touch, setup->touch_size, err))
+	    set_slot(vm, 1, BENCH_TOUCH_GPA, setup->touch, setup->touch_size,
+		     setup->log_dirty ? HOSPES_MEM_LOG_DIRTY : 0, err))
 		return -1;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, HOSPES_CREATE_VCPU, 0);
@@ -297,6 +300,20 @@ int backend_vm_get_regs(struct bench_vm *vm, struct bench_regs *regs,
 		return bench_fail_errno(err, "HOSPES_GET_REGS");
 	regs->eax = r.rax;
 	regs->ebx = r.rbx;
+	return 0;
+}
+
+/* Slot 1's log, fetched and re-armed in one call; it counts the pages too. */
+int backend_vm_get_dirty_log(struct bench_vm *vm, uint64_t *bitmap,
+			     struct bench_err *err)
+{
+	struct hospes_dirty_log log = {
+		.slot = 1,
+		.bitmap = (uintptr_t)bitmap,
+	};
+
+	if (ioctl(vm->vm_fd, HOSPES_GET_DIRTY_LOG, &log) < 0)
+		return bench_fail_errno(err, "HOSPES_GET_DIRTY_LOG");
 	return 0;
 }
 

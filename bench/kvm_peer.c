@@ -83,10 +83,12 @@ int backend_open(struct bench_err *err)
 }
 
 static int set_slot(struct bench_vm *vm, uint32_t slot, uint64_t gpa,
-		    void *hva, size_t size, struct bench_err *err)
+		    void *hva, size_t size, uint32_t flags,
+		    struct bench_err *err)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = slot,
+		.flags = flags,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = (uintptr_t)hva,
@@ -167,10 +169,11 @@ int backend_vm_create(const struct bench_vm_setup *setup,
 	/* Every VM alike, whether its case makes the hypercall or not. */
 	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &hypercall_exit))
 		return bench_fail_errno(err, "KVM_ENABLE_CAP(KVM_CAP_EXIT_HYPERCALL)");
-	if (set_slot(vm, 0, 0, setup->low, BENCH_LOW_SIZE, err))
+	if (set_slot(vm, 0, 0, setup->low, BENCH_LOW_SIZE, 0, err))
 		return -1;
 	if (setup->touch &&
-	    set_slot(vm, 1, BENCH_TOUCH_GPA, setup->touch, setup->touch_size, err))
+	    set_slot(vm, 1, BENCH_TOUCH_GPA, setup->touch, setup->touch_size,
+		     setup->log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0, err))
 		return -1;
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
@@ -250,6 +253,24 @@ int backend_vm_get_regs(struct bench_vm *vm, struct bench_regs *regs,
 		return bench_fail_errno(err, "KVM_GET_REGS");
 	regs->eax = r.rax;
 	regs->ebx = r.rbx;
+	return 0;
+}
+
+/*
+ * Slot 1's log. With KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 left off (the
+ * default) the call also write-protects the pages it reports: fetch and
+ * re-arm in one, as on hospes.
+ */
+int backend_vm_get_dirty_log(struct bench_vm *vm, uint64_t *bitmap,
+			     struct bench_err *err)
+{
+	struct kvm_dirty_log log = {
+		.slot = 1,
+		.dirty_bitmap = bitmap,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &log))
+		return bench_fail_errno(err, "KVM_GET_DIRTY_LOG");
 	return 0;
 }
 

@@ -85,19 +85,6 @@ int bench_watchdog_expired(struct bench_err *err)
 			  BENCH_RUN_TIMEOUT);
 }
 
-/*
- * The TSC as the host VMM sees it. The LFENCE keeps the read from
- * drifting ahead of the preceding instructions; the ioctls around it are
- * system calls, which do the rest of the ordering.
- */
-static inline uint64_t tsc_read(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-	return (uint64_t)hi << 32 | lo;
-}
-
 static const unsigned char *case_entry(const struct bench_case *bc)
 {
 	switch (bc->kind) {
@@ -130,11 +117,20 @@ static void print_failed(const struct bench_case *bc, const char *why)
 	bench_print_failed("result", backend_side, bc->name, bc->what, why);
 }
 
-/*
- * Anonymous memory aligned to 2 MiB (mmap gives 4 KiB alignment only),
- * so that a THP-backed slot starts on a huge page.
- */
-static void *map_aligned(size_t size, void **base, size_t *base_size)
+int bench_setup_low(struct bench_vm_setup *setup, const unsigned char *entry,
+		    struct bench_err *err)
+{
+	setup->low = mmap(NULL, BENCH_LOW_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (setup->low == MAP_FAILED)
+		return bench_fail_errno(err, "mmap low memory");
+	memcpy((char *)setup->low + BENCH_CODE_GPA, guest_begin,
+	       guest_end - guest_begin);
+	setup->eip = BENCH_CODE_GPA + (entry - guest_begin);
+	return 0;
+}
+
+void *bench_map_aligned(size_t size, void **base, size_t *base_size)
 {
 	char *p;
 
@@ -215,13 +211,8 @@ static int run_once(const struct bench_case *bc, uint32_t n,
 	uint64_t t0, t1, outs = 0, calls = 0;
 	int ret = -1;
 
-	setup.low = mmap(NULL, BENCH_LOW_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (setup.low == MAP_FAILED)
-		return bench_fail_errno(err, "mmap low memory");
-	memcpy((char *)setup.low + BENCH_CODE_GPA, guest_begin,
-	       guest_end - guest_begin);
-	setup.eip = BENCH_CODE_GPA + (case_entry(bc) - guest_begin);
+	if (bench_setup_low(&setup, case_entry(bc), err))
+		return -1;
 	setup.ecx = n;
 	if (bc->kind == CASE_HC_KERNEL)
 		setup.edi = backend_hypercalls.kernel_nr;
@@ -230,7 +221,7 @@ static int run_once(const struct bench_case *bc, uint32_t n,
 
 	if (bc->touch != TOUCH_NONE) {
 		setup.touch_size = (size_t)n * BENCH_PAGE_SIZE;
-		setup.touch = map_aligned(setup.touch_size, &touch_base,
+		setup.touch = bench_map_aligned(setup.touch_size, &touch_base,
 					  &touch_base_size);
 		if (!setup.touch) {
 			bench_fail_errno(err, "mmap touch memory");
@@ -256,7 +247,7 @@ static int run_once(const struct bench_case *bc, uint32_t n,
 		goto out_destroy;
 	}
 
-	t0 = tsc_read();
+	t0 = bench_tsc();
 	for (;;) {
 		if (backend_vm_run(vm, &ex, err))
 			goto out_destroy;
@@ -276,7 +267,7 @@ static int run_once(const struct bench_case *bc, uint32_t n,
 			   ex.desc);
 		goto out_destroy;
 	}
-	t1 = tsc_read();
+	t1 = bench_tsc();
 	res->cycles = t1 - t0;
 
 	if (check_run(bc, vm, &setup, n, outs, calls, err))
@@ -292,6 +283,31 @@ out_unmap:
 		munmap(touch_base, touch_base_size);
 	munmap(setup.low, BENCH_LOW_SIZE);
 	return ret;
+}
+
+void bench_print_result(const char *name, const char *what, const char *op,
+			 uint32_t n, unsigned int repeats, const double *per_op,
+			 const double *ns_per_op, const char *relative_to,
+			 const char *note)
+{
+	bench_print_head("result", backend_side, name, what);
+	printf(",\"status\":\"ok\",\"iterations\":%u,\"repeats\":%u,\"op\":",
+	       n, repeats);
+	bench_json_str(stdout, op);
+	bench_print_array("cycles_per_op", per_op, repeats, 1);
+	printf(",\"median_cycles_per_op\":%.1f", bench_median(per_op, repeats));
+	if (ns_per_op) {
+		bench_print_array("ns_per_op", ns_per_op, repeats, 0);
+		printf(",\"median_ns_per_op\":%.0f",
+		       bench_median(ns_per_op, repeats));
+	}
+	if (relative_to) {
+		printf(",\"relative_to\":");
+		bench_json_str(stdout, relative_to);
+	}
+	printf(",\"note\":");
+	bench_json_str(stdout, note);
+	printf("}\n");
 }
 
 static int run_case(const struct bench_case *bc, uint32_t n,
@@ -316,17 +332,8 @@ static int run_case(const struct bench_case *bc, uint32_t n,
 		       res.note[0] ? "; " : "", res.note);
 	}
 
-	bench_print_head("result", backend_side, bc->name, bc->what);
-	printf(",\"status\":\"ok\",\"iterations\":%u,\"repeats\":%u", n, repeats);
-	bench_print_array("cycles_per_op", per_op, repeats, 1);
-	printf(",\"median_cycles_per_op\":%.1f", bench_median(per_op, repeats));
-	if (bc->relative_to) {
-		printf(",\"relative_to\":");
-		bench_json_str(stdout, bc->relative_to);
-	}
-	printf(",\"note\":");
-	bench_json_str(stdout, res.note);
-	printf("}\n");
+	bench_print_result(bc->name, bc->what, "iteration", n, repeats, per_op, NULL,
+		     bc->relative_to, res.note);
 	return 0;
 }
 
@@ -334,11 +341,14 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-r REPEATS] [-p PIO_ITERS] [-c CPUID_ITERS] [-m TOUCH_MIB]\n"
+		"          [-d DIRTY_MIB]\n"
 		"Times the shared guest loops on this program's hypervisor and prints\n"
 		"\"# \" lines for people and \"BENCH {json}\" lines for bench/report.pl.\n"
 		"-p counts the hypercall loops too, which are compared with pio_exit.\n"
-		"-m changes the touch size, not the touch cases' names.\n",
-		prog);
+		"-m changes the touch size, not the touch cases' names.\n"
+		"-d is the size of the dirty-log rows' slot (default %u MiB); they are\n"
+		"given per GiB all the same.\n",
+		prog, BENCH_DEFAULT_DIRTY_MIB);
 	exit(2);
 }
 
@@ -347,6 +357,7 @@ int main(int argc, char **argv)
 	unsigned int repeats = BENCH_DEFAULT_REPEATS;
 	/* The touch area must fit below 4 GiB: the guest is 32-bit. */
 	uint32_t touch_mib = BENCH_DEFAULT_TOUCH_MIB;
+	uint32_t dirty_mib = BENCH_DEFAULT_DIRTY_MIB;
 	struct counts counts = {
 		.pio = BENCH_DEFAULT_PIO,
 		.cpuid = BENCH_DEFAULT_CPUID,
@@ -354,7 +365,7 @@ int main(int argc, char **argv)
 	struct bench_err err;
 	int opt, failed = 0;
 
-	while ((opt = getopt(argc, argv, "r:p:c:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:p:c:m:d:h")) != -1) {
 		switch (opt) {
 		case 'r':
 			repeats = bench_parse_count(optarg, 101);
@@ -367,6 +378,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			touch_mib = bench_parse_count(optarg, 2048);
+			break;
+		case 'd':
+			dirty_mib = bench_parse_count(optarg, 2048);
 			break;
 		default:
 			usage(argv[0]);
@@ -383,6 +397,7 @@ int main(int argc, char **argv)
 	if (backend_open(&err)) {
 		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 			print_failed(&cases[i], err.msg);
+		bench_dirty_failed(err.msg);
 		return 1;
 	}
 
@@ -390,5 +405,7 @@ int main(int argc, char **argv)
 		if (run_case(&cases[i], case_iterations(&cases[i], &counts),
 			     repeats))
 			failed = 1;
+	if (bench_dirty_rows(dirty_mib, repeats))
+		failed = 1;
 	return failed;
 }

@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -80,14 +79,6 @@ struct series {
 	double stats[N_STATS][MAX_REPEATS];
 	char note[256];		/* about the last run */
 };
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void strip_newline(char *s)
 {
@@ -149,7 +140,7 @@ static int run_child(char *const argv[], const char *prefix, struct child *c,
 		goto out;
 	}
 	fflush(stdout);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	pid = fork();
 	if (pid < 0) {
 		bench_fail_errno(err, "fork");
@@ -177,7 +168,7 @@ static int run_child(char *const argv[], const char *prefix, struct child *c,
 		goto out;
 	}
 	bench_watchdog_stop();
-	c->wall_ns = now_ns() - t0;
+	c->wall_ns = bench_now_ns() - t0;
 
 	last_line(errs, "", why, sizeof(why));
 	if (timed_out) {

@@ -42,12 +42,15 @@ sub slurp {
 	return @lines;
 }
 
-my (%host, %result, %exit_status, @order, %pv, @odd);
+my (%host, %result, %exit_status, @order, %pv, @odd, %linux, %mig, @mig_order);
 my $paging = 'unknown';
+my $done = 0;	# the test host's init got to its end
 my $json = JSON::PP->new;
 for my $line (slurp("$dir/tap.log")) {
 	if ($line =~ /^# hospes-paging (\S+)/) {
 		$paging = $1;
+	} elsif ($line =~ /^# hospes-done/) {
+		$done = 1;
 	} elsif ($line =~ /^# hospes-bench-exit (\S+) (\d+)/) {
 		# The first failure tells most; else any status will do.
 		$exit_status{$1} = $2 unless $exit_status{$1};
@@ -66,6 +69,12 @@ for my $line (slurp("$dir/tap.log")) {
 			push @{$result{$obj->{bench}}{$obj->{side}}}, $obj;
 		} elsif ($obj->{type} eq 'pv') {
 			push @{$pv{$obj->{bench}}{$obj->{side}}}, $obj;
+		} elsif ($obj->{type} eq 'linux') {
+			push @{$linux{$obj->{bench}}{$obj->{side}}}, $obj;
+		} elsif ($obj->{type} eq 'migrate') {
+			push @mig_order, $obj->{bench}
+				unless grep { $_ eq $obj->{bench} } @mig_order;
+			push @{$mig{$obj->{bench}}}, $obj;
 		}
 	}
 }
@@ -79,6 +88,10 @@ my ($rc) = slurp("$dir/qemu.rc");
 $rc //= 'missing';
 push @odd, $rc eq '124' ? 'the test host timed out' : "QEMU exited with status $rc"
 	if $rc ne '0';
+# QEMU stopped from outside (a hung boot ended by hand) may still exit 0.
+push @odd, 'the test host did not finish its rounds (no "# hospes-done" in tap.log): '
+	. 'the later rounds are missing'
+	unless $done;
 push @odd, "$others other test host(s) (QEMU or Bochs) ran on this machine during the bench: timings may be skewed"
 	if $others;
 
@@ -121,11 +134,14 @@ sub side_result {
 	push @odd, "$name: $side ran different iteration counts in different rounds"
 		if keys %iters > 1;
 	my @runs = map { @{$_->{cycles_per_op}} } @lines;
+	my @ns = map { @{$_->{ns_per_op} // []} } @lines;
 	return {
 		status => 'ok',
 		median => median(@runs),
 		runs => [map { 0 + $_ } @runs],
+		@ns ? (ns_median => median(@ns), ns_runs => [map { 0 + $_ } @ns]) : (),
 		iterations => 0 + $lines[0]{iterations},
+		op => $lines[0]{op} // 'iteration',
 		note => $lines[-1]{note} // '',
 	};
 }
@@ -144,6 +160,11 @@ for my $name (@order) {
 			$b{"${side}_cycles_per_op"} = 0 + sprintf('%.1f', $r->{median});
 			$b{"${side}_runs_cycles_per_op"} = $r->{runs};
 			$b{"${side}_note"} = $r->{note} if length $r->{note};
+			$b{op} = $r->{op};
+			if (defined $r->{ns_median}) {
+				$b{"${side}_ns_per_op"} = 0 + sprintf('%.0f', $r->{ns_median});
+				$b{"${side}_runs_ns_per_op"} = $r->{ns_runs};
+			}
 		} else {
 			$b{"${side}_cycles_per_op"} = undef;
 			$b{"${side}_reason"} = $r->{reason};
@@ -316,6 +337,100 @@ if ($compute{hospes}{status} eq 'ok' && $compute{native}{status} eq 'ok') {
 		if $boot->{status} eq 'ok' && $b && @$b == @pairs && defined $compute{pairs};
 }
 $pv_out{compute} = \%compute;
+# ---- linux_bench: a Linux guest under hospes run and under QEMU/KVM -----
+
+my %linux_out = (
+	unit => 'boot_ms: from the VMM\'s start to the guest\'s "guest: init up" on its '
+		. 'console, host CLOCK_MONOTONIC; exits_per_s: the VM\'s exits between the '
+		. 'guest\'s idle marks over the seconds between them; medians of the runs '
+		. 'of all rounds; ratio: hospes median over kvm median',
+);
+my %linux_reasons;	# "side (linux_bench)" => { reason => [benches] }
+# One pair of rows per vCPU count: boot, idle_exits; boot_2cpu, idle_exits_2cpu...
+my @linux_sets = sort { length $a <=> length $b || $a cmp $b }
+	uniq(map { /^(?:boot|idle_exits)(.*)$/ ? $1 : () } keys %linux);
+for my $name (map { ("boot$_", "idle_exits$_") } @linux_sets) {
+	my %row;
+	for my $side (@sides) {
+		my @lines = @{$linux{$name}{$side} // []};
+		my $failure = failure(\@lines, $side, 'linux_bench');
+		if ($failure) {
+			$row{$side} = $failure;
+			push @{$linux_reasons{"$side (linux_bench)"}{$failure->{reason}}}, $name;
+			$all_ok = 0;
+			next;
+		}
+		$row{what} //= $lines[0]{what};
+		my $key = $name =~ /^boot/ ? 'boot_ms' : 'exits_per_s';
+		my @runs = map { 0 + $_ } map { @{$_->{$key}} } @lines;
+		my %r = (status => 'ok', repeats => scalar @runs,
+			 $key => round_to(1, median(@runs)), "runs_$key" => \@runs,
+			 what => $lines[0]{what});
+		if ($name =~ /^boot/) {
+			$r{$_} = $lines[0]{$_} for qw(mib cpus);
+			my @e = map { 0 + $_ } map { @{$_->{exits} // []} } @lines;
+			@r{qw(exits_to_init runs_exits_to_init)} = (round_to(0, median(@e)), \@e) if @e;
+		} else {
+			$r{idle_s} = $lines[0]{idle_s};
+			# The exits by kind, medians, and the guest's timer.
+			for my $k (qw(exits intr hlt io mmio)) {
+				my @v = map { @{$_->{$k} // []} } @lines;
+				$r{"${k}_in_idle"} = round_to(0, median(@v)) if @v;
+			}
+			$r{timer} = [uniq(map { $_->{timer} // 'unknown' } @lines)];
+		}
+		$row{$side} = \%r;
+	}
+	delete $row{what};
+	my $key = $name =~ /^boot/ ? 'boot_ms' : 'exits_per_s';
+	$row{ratio_hospes_over_kvm} = round_to(3, $row{hospes}{$key} / $row{kvm}{$key})
+		if $row{hospes}{status} eq 'ok' && $row{kvm}{status} eq 'ok' && $row{kvm}{$key};
+	$linux_out{$name} = \%row;
+}
+
+# ---- migrate_bench: pvguest migrated live on loopback, hospes alone ------
+
+# Xen's often quoted final pause for live migration, 60 to 300 ms
+# (Clark et al., NSDI 2005): context only, from other hardware and guests.
+my @xen_ms = (60, 300);
+my @mig_keys = qw(total_ms sent_mib rounds bandwidth_mib_s downtime_ms dirty_mib_s);
+my @migration;
+my %mig_reasons;
+for my $name (@mig_order) {
+	my @lines = @{$mig{$name}};
+	my $failure = failure(\@lines, 'hospes', 'migrate_bench');
+	if ($failure) {
+		push @migration, { name => $name, what => $lines[0]{what}, %$failure };
+		push @{$mig_reasons{'hospes (migrate_bench)'}{$failure->{reason}}}, $name;
+		$all_ok = 0;
+		next;
+	}
+	my %m = (name => $name, status => 'ok', what => $lines[0]{what},
+		 memory => $lines[0]{memory}, rate_mib_s => $lines[0]{rate_mib_s},
+		 max_rounds => $lines[0]{max_rounds});
+	for my $k (@mig_keys) {
+		my @v = map { 0 + $_ } map { @{$_->{$k}} } @lines;
+		$m{$k} = round_to(1, median(@v));
+		$m{"runs_$k"} = \@v;
+	}
+	$m{repeats} = scalar @{$m{runs_total_ms}};
+	# How many runs the guest quiesced itself in (PV SUSPEND) before the pause.
+	$m{guest_suspended_runs} = scalar grep { $_ } map { @{$_->{guest_suspended} // []} } @lines;
+	$m{downtime_over_xen_ms} = { map { $_ => round_to(3, $m{downtime_ms} / $_) } @xen_ms };
+	push @migration, \%m;
+}
+my %migration_out = (
+	unit => 'ms and MiB as `hospes migrate` reports them (downtime: measured by the '
+		. 'target, source pause to target resume); dirty_mib_s: the rate memtouch '
+		. 'kept up at the source, from its own last line; medians of the runs '
+		. 'of all rounds',
+	conditions => 'source and target hospes in the same test host (QEMU TCG, '
+		. 'emulated SVM), over loopback; no peer VMM there to compare with, so '
+		. 'these are absolute figures under TCG: far slower than hardware',
+	xen_final_pause_ms => \@xen_ms,
+	loads => \@migration,
+);
+
 if (!@order) {
 	# Not one result line, so no bench names either: say so once a side.
 	push @{$reasons{$_}{why_missing($_)}}, 'all' for @sides;
@@ -332,6 +447,8 @@ my %out = (
 		. 'which alternate between the sides in rounds within the one boot',
 	benchmarks => \@benchmarks,
 	pv_guest => \%pv_out,
+	linux_guest => \%linux_out,
+	migration => \%migration_out,
 	notes => \@odd,
 	log => "$dir/tap.log",
 );
@@ -343,7 +460,9 @@ close($f) or die "report.pl: $output: $!\n";
 my $fmt = "%-17s %14s %14s %11s %7s %5s\n";
 printf "bench on %s (%s), %s\n", $out{kernel}, $out{cpu_model}, $out{test_host};
 printf $fmt, 'benchmark', 'hospes cyc/op', 'kvm cyc/op', 'hospes/kvm', 'iters', 'reps';
-for my $b (@benchmarks) {
+# The rows per page or per GiB (the dirty log) get a table of their own.
+my @per_unit = grep { ($_->{op} // 'iteration') ne 'iteration' } @benchmarks;
+for my $b (grep { ($_->{op} // 'iteration') eq 'iteration' } @benchmarks) {
 	printf $fmt, $b->{name},
 		map({ defined $b->{"${_}_cycles_per_op"} ?
 		      sprintf('%.1f', $b->{"${_}_cycles_per_op"}) : 'failed' } @sides),
@@ -357,6 +476,24 @@ for my $ref (uniq(map { $_->{relative_to} // () } @benchmarks)) {
 		printf "%-17s %14s %14s\n", $b->{name},
 			map({ my $v = $b->{"${_}_ratio_to_$ref"};
 			      defined $v ? sprintf('%.3f', $v) : '-' } @sides);
+	}
+}
+
+if (@per_unit) {
+	my $dfmt = "%-17s %14s %14s %11s %7s %5s\n";
+	printf "\ndirty log, a %d MiB slot (fetch and re-arm given per GiB): medians\n",
+		$per_unit[0]{iterations} * 4096 / (1 << 20);
+	printf $dfmt, 'benchmark', 'hospes', 'kvm', 'hospes/kvm', 'unit', 'reps';
+	for my $b (@per_unit) {
+		my $gib = $b->{op} eq 'GiB';
+		printf $dfmt, $b->{name},
+			map({ my $c = $b->{"${_}_cycles_per_op"};
+			      my $n = $b->{"${_}_ns_per_op"};
+			      !defined $c ? 'failed' : $gib && defined $n ?
+			      sprintf('%.2f', $n / 1e6) : sprintf('%.0f', $c) } @sides),
+			defined $b->{ratio_hospes_over_kvm} ?
+			sprintf('%.3f', $b->{ratio_hospes_over_kvm}) : '-',
+			$gib ? 'ms/GiB' : 'cyc/page', $b->{repeats} // '-';
 	}
 }
 
@@ -391,6 +528,49 @@ printf "boot: one hospes run of pvguest, conbench bytes=0: %s wall, %d exits\n",
 	ms($pv_out{boot}{wall_ns}), $pv_out{boot}{exits}
 	if $pv_out{boot}{status} eq 'ok';
 
+for my $set (@linux_sets) {
+	my ($lb, $li) = @linux_out{"boot$set", "idle_exits$set"};
+	next unless grep { $_->{status} eq 'ok' } map { $lb->{$_}, $li->{$_} } @sides;
+	my ($ok) = grep { $_->{status} eq 'ok' } map { $lb->{$_} } @sides;
+	printf "\nLinux guest%s: hospes run --kernel vs QEMU -accel kvm, medians\n",
+		$ok ? sprintf(', %d MiB, %d vCPU', $ok->{mib}, $ok->{cpus}) : '';
+	my $lfmt = "%-17s %14s %14s %11s %7s\n";
+	printf $lfmt, '', 'hospes', 'kvm', 'hospes/kvm', 'runs';
+	for my $row ([$lb, 'boot to init', 'boot_ms', ' ms'],
+		     [$li, 'idle exits/s', 'exits_per_s', '']) {
+		my ($r, $label, $key, $unit) = @$row;
+		printf $lfmt, $label,
+			map({ $r->{$_}{status} eq 'ok' ? sprintf('%.1f%s', $r->{$_}{$key}, $unit) :
+			      'failed' } @sides),
+			defined $r->{ratio_hospes_over_kvm} ?
+			sprintf('%.3f', $r->{ratio_hospes_over_kvm}) : '-',
+			join('/', map { $r->{$_}{repeats} // '-' } @sides);
+	}
+	printf $lfmt, 'exits to init', map({ $lb->{$_}{status} eq 'ok' &&
+		defined $lb->{$_}{exits_to_init} ? $lb->{$_}{exits_to_init} : '-' } @sides), '', ''
+		if grep { defined $lb->{$_}{exits_to_init} } @sides;
+	printf "  guest timer, %s: %s\n", $_, join('; ', @{$li->{$_}{timer}})
+		for grep { $li->{$_}{status} eq 'ok' } @sides;
+}
+if (@migration) {
+	print "\nlive migration of pvguest on loopback, hospes alone: absolute, under TCG (no peer): medians\n";
+	my $mfmt = "%-13s %9s %9s %9s %6s %8s %9s %13s %4s\n";
+	printf $mfmt, 'load', 'downtime', 'total', 'sent MiB', 'rounds', 'MiB/s',
+		'dirty/s', 'down/Xen60|300', 'reps';
+	for my $m (@migration) {
+		if ($m->{status} ne 'ok') {
+			printf "%-13s failed\n", $m->{name};
+			next;
+		}
+		printf $mfmt, $m->{name}, sprintf('%.1f ms', $m->{downtime_ms}),
+			sprintf('%.0f ms', $m->{total_ms}), sprintf('%.1f', $m->{sent_mib}),
+			$m->{rounds}, sprintf('%.1f', $m->{bandwidth_mib_s}),
+			sprintf('%.1f', $m->{dirty_mib_s}),
+			sprintf('%.2f|%.2f', map { $m->{downtime_over_xen_ms}{$_} } @xen_ms),
+			$m->{repeats};
+	}
+}
+
 for my $side (@sides) {
 	for my $why (sort keys %{$reasons{$side} // {}}) {
 		my @which = @{$reasons{$side}{$why}};
@@ -399,10 +579,12 @@ for my $side (@sides) {
 			$all ? '' : ' in ' . join(', ', @which);
 	}
 }
-for my $who (sort keys %pv_reasons) {
-	for my $why (sort keys %{$pv_reasons{$who}}) {
-		printf "%s: failed (%s) in %s\n", $who, $why,
-			join(', ', @{$pv_reasons{$who}{$why}});
+for my $r (\%pv_reasons, \%linux_reasons, \%mig_reasons) {
+	for my $who (sort keys %$r) {
+		for my $why (sort keys %{$r->{$who}}) {
+			printf "%s: failed (%s) in %s\n", $who, $why,
+				join(', ', @{$r->{$who}{$why}});
+		}
 	}
 }
 print "note: $_\n" for @odd;

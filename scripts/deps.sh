@@ -11,6 +11,7 @@ pkgs=(
 	linux-image-amd64	# the test host's kernel, and kvm_amd as the peer
 	linux-source-6.1	# kselftest_harness.h, checkpatch.pl
 	qemu-system-x86		# the test host (TCG, emulated SVM)
+	seabios qemu-system-data	# firmware make bench packs for QEMU/KVM in it
 	bochs bochsbios vgabios	# the VMX test host (make check-vmx)
 	bochs-term		# bochs needs a GUI: the lightest (it runs with rfb)
 	isolinux syslinux-common xorriso	# the VMX test host's boot CD

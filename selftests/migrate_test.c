@@ -34,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -917,6 +918,62 @@ MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
 	linux_goes_on(_metadata, self->src, self->dst, disk);
 	unlink(disk);
+}
+
+/*
+ * The control socket's stats request (bench/linux_bench.c counts a Linux
+ * guest's exits with it): the answer line into line, the exits in it.
+ */
+static int control_stats(const char *name, unsigned long long *exits,
+			 char *line, size_t len)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	ssize_t got = 0, n;
+	const char *v;
+	int fd;
+
+	line[0] = '\0';
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s.sock",
+		 RUNTIME_DIR, name);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    write(fd, "stats\n", 6) != 6) {
+		close(fd);
+		return -1;
+	}
+	while (got < (ssize_t)len - 1 &&
+	       (n = read(fd, line + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	line[got > 0 ? got : 0] = '\0';
+	v = strstr(line, " exits=");
+	return v && sscanf(v, " exits=%llu", exits) == 1 ? 0 : -1;
+}
+
+MIG_TEST(control_socket_gives_the_counters_while_the_guest_runs, 120)
+{
+	unsigned long long first = 0, second = 0;
+	char line[1024];
+	size_t mark;
+
+	counting(_metadata, self->src, "st");
+	ASSERT_EQ(0, control_stats("st", &first, line, sizeof(line))) {
+		TH_LOG("answer: %s", line);
+		stop(self->src);
+	}
+	/* The fields of struct hospes_stats, as run --stats names them. */
+	EXPECT_EQ(0, strncmp(line, "ok runs=", 8)) TH_LOG("answer: %s", line);
+	EXPECT_NE(NULL, strstr(line, " hypercall_exits=")) TH_LOG("answer: %s", line);
+	EXPECT_LT(0ull, first);
+	/* Each counter line is a console hypercall: the count grows. */
+	mark = self->src->len;
+	EXPECT_EQ(1, wait_for(self->src, mark, "counter ", 30)) SHOW(self->src);
+	EXPECT_EQ(0, control_stats("st", &second, line, sizeof(line)))
+		TH_LOG("answer: %s", line);
+	EXPECT_LT(first, second);
+	EXPECT_EQ(143, stop(self->src)) SHOW(self->src);
 }
 
 TEST_HARNESS_MAIN

@@ -12,6 +12,8 @@
  * "error: TEXT", and the VMM closes the connection.
  *
  *   info                  ok name=N pid=P memory=BYTES vcpus=N state=S
+ *   stats                 ok runs=N exits=N ... (struct hospes_stats, as
+ *                         hospes run --stats prints it at the end)
  *   save [keep_running=1] [suspend_timeout_ms=N]            + the file
  *   migrate [max_downtime_ms=N] [max_rounds=N] [verify=1]
  *           [suspend_timeout_ms=N]                          + the socket

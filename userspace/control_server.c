@@ -161,6 +161,17 @@ static void answer_info(struct control *c, int conn)
 	    (unsigned long long)c->m->mem.size, c->m->cfg->nr_vcpus, state);
 }
 
+/* The VM's counters now, as --stats prints them at the end. */
+static void answer_stats(struct control *c, int conn)
+{
+	char words[CONTROL_LINE_MAX - 8];
+
+	if (vm_format_stats(&c->m->vm, words, sizeof(words)))
+		say(conn, "error: HOSPES_GET_VM_STATS: %s", strerror(errno));
+	else
+		say(conn, "ok%s", words);
+}
+
 static void set_transfer(struct control *c, int fd, const char *state, bool busy)
 {
 	pthread_mutex_lock(&c->lock);
@@ -291,6 +302,8 @@ static void serve(struct control *c, int conn)
 	}
 	if (!strcmp(req.argv[0], "info")) {
 		answer_info(c, conn);
+	} else if (!strcmp(req.argv[0], "stats")) {
+		answer_stats(c, conn);
 	} else if (!strcmp(req.argv[0], "save") || !strcmp(req.argv[0], "migrate")) {
 		if (!start_job(c, conn, &req))
 			return;		/* the worker has conn and the fd now */

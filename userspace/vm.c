@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,34 @@ int vm_evtchn_send(struct vm *vm, uint32_t port)
 int vm_get_stats(struct vm *vm, struct hospes_stats *st)
 {
 	return ioctl(vm->fd, HOSPES_GET_VM_STATS, st);
+}
+
+int vm_format_stats(struct vm *vm, char *buf, size_t len)
+{
+#define STAT(name)	{ #name, offsetof(struct hospes_stats, name) }
+	static const struct {
+		const char *name;
+		size_t offset;
+	} stats[] = {
+		STAT(runs), STAT(exits), STAT(exits_to_user), STAT(io_exits),
+		STAT(mmio_exits), STAT(hypercall_exits), STAT(cpuid_exits),
+		STAT(msr_exits), STAT(npf_exits), STAT(hlt_exits),
+		STAT(intr_exits), STAT(irq_window_exits), STAT(injected_irqs),
+		STAT(halt_wakeups), STAT(signal_exits), STAT(pages_mapped_4k),
+		STAT(pages_mapped_2m), STAT(tlb_flushes),
+	};
+#undef STAT
+	struct hospes_stats st;
+	size_t i, at = 0;
+
+	if (vm_get_stats(vm, &st))
+		return -1;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(stats) / sizeof(stats[0]) && at < len; i++)
+		at += snprintf(buf + at, len - at, " %s=%llu", stats[i].name,
+			       *(const unsigned long long *)((const char *)&st +
+							     stats[i].offset));
+	return 0;
 }
 
 int vm_create_irqchip(struct vm *vm)

@@ -39,6 +39,12 @@ int vm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size,
 int vm_evtchn_send(struct vm *vm, uint32_t port);
 /* The VM's counters, its vCPUs' summed: 0, or -1 with errno. */
 int vm_get_stats(struct vm *vm, struct hospes_stats *st);
+/*
+ * The same as " NAME=VALUE" words, one per field of struct hospes_stats
+ * (exits=...), for --stats and the control socket's stats request: 0, or
+ * -1 with errno.
+ */
+int vm_format_stats(struct vm *vm, char *buf, size_t len);
 
 /* In-kernel local APICs and I/O APIC, before any vCPU. 0 or -1, printed. */
 int vm_create_irqchip(struct vm *vm);

@@ -5,12 +5,18 @@
 # module, every built selftest binary, the bench with its kvm modules, and
 # the cross-host migration script with its NIC driver.
 #
-#   mkinitramfs.sh [--selftests "NAME..."] OUTPUT.cpio.gz
+#   mkinitramfs.sh [--bench] [--selftests "NAME..."] OUTPUT.cpio.gz
 #
 # --selftests packs only the named selftests (a slow test host runs a subset).
+# --bench adds what only make bench needs: the Linux guest and QEMU.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+bench=
+if [ "${1:-}" = --bench ]; then
+	bench=1
+	shift
+fi
 selftests=
 if [ "${1:-}" = --selftests ]; then
 	selftests=$2
@@ -84,4 +90,21 @@ pack_modules tun
 # its script, and the virtio-net NIC of the wire between the two test hosts.
 cp "$top/scripts/testhost/xhost.sh" "$root/hospes/"
 pack_modules virtio_pci virtio_net
+
+# The bench's Linux rows (bench/linux_bench.c; --bench only, some 50 MB
+# that make check does without): mkguest.sh's guest, and QEMU to boot it
+# on kvm_amd, with the shared libraries it links (the test host has no
+# libc) and the firmware a -nodefaults PC with -kernel reads, where
+# Debian's QEMU looks for it.
+if [ -n "$bench" ]; then
+	[ -d "$root/hospes/guest" ] || "$top/scripts/testhost/mkguest.sh" "$root/hospes/guest"
+	qemu=$(command -v qemu-system-x86_64) ||
+		{ echo "mkinitramfs: qemu-system-x86_64 missing: run make deps" >&2; exit 2; }
+	for f in "$qemu" $(ldd "$qemu" | grep -o '/[^ ]*') \
+		/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		/usr/share/qemu/kvmvapic.bin; do
+		mkdir -p "$root${f%/*}"
+		cp -L "$f" "$root$f"
+	done
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$output"

@@ -50,15 +50,19 @@ command -v qemu-system-x86_64 >/dev/null ||
 out=$top/build/testhost/$label
 rm -rf "$out"
 mkdir -p "$out"
+# bench: QEMU and a Linux guest in the initramfs, and room for the
+# dirty-log slot and two 256 MiB migrating guests beside it.
+bench= memory=2G
+[ "$mode" = bench ] && bench=--bench memory=3G
 if [ -z "$initramfs" ]; then
 	initramfs=$out/initramfs.cpio.gz
-	"$top/scripts/testhost/mkinitramfs.sh" ${selftests:+--selftests "$selftests"} \
+	"$top/scripts/testhost/mkinitramfs.sh" $bench ${selftests:+--selftests "$selftests"} \
 		"$initramfs"
 fi
 
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg -cpu "$cpu" -smp 2 -m 2G \
+	-accel tcg -cpu "$cpu" -smp 2 -m "$memory" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initramfs" \
 	-append "console=ttyS0 panic=-1 hospes.mode=$mode$append" \
