@@ -69,13 +69,6 @@ static void hw_emergency_disable(void)
 		hospes_ops->hardware_disable();
 }
 
-/*
- * The kernel keeps a single emergency callback, and kvm_intel holds it
- * from load to unload (and warns if it is taken): hospes holds it only
- * while it has virtualization on, so that kvm_intel and an idle hospes
- * load and unload in any order. A hospes VM made while kvm_intel is
- * loaded, or kvm_intel loaded while one runs, still finds it taken.
- */
 int hospes_hw_get(void)
 {
 	int ret = 0;
@@ -89,8 +82,6 @@ int hospes_hw_get(void)
 			on_each_cpu(hw_disable_this_cpu, NULL, 1);
 			hw_users = 0;
 			ret = -EBUSY;
-		} else {
-			cpu_emergency_register_virt_callback(hw_emergency_disable);
 		}
 	}
 	mutex_unlock(&hw_lock);
@@ -102,10 +93,8 @@ void hospes_hw_put(void)
 {
 	cpus_read_lock();
 	mutex_lock(&hw_lock);
-	if (--hw_users == 0) {
-		cpu_emergency_unregister_virt_callback(hw_emergency_disable);
+	if (--hw_users == 0)
 		on_each_cpu(hw_disable_this_cpu, NULL, 1);
-	}
 	mutex_unlock(&hw_lock);
 	cpus_read_unlock();
 }
@@ -162,6 +151,8 @@ static int __init hospes_init(void)
 		goto err_backend;
 	hotplug_state = ret;
 
+	cpu_emergency_register_virt_callback(hw_emergency_disable);
+
 	ret = hospes_dev_register();
 	if (ret)
 		goto err_hotplug;
@@ -171,6 +162,7 @@ static int __init hospes_init(void)
 	return 0;
 
 err_hotplug:
+	cpu_emergency_unregister_virt_callback(hw_emergency_disable);
 	cpuhp_remove_state_nocalls(hotplug_state);
 err_backend:
 	backend->exit();
@@ -180,6 +172,7 @@ err_backend:
 static void __exit hospes_exit(void)
 {
 	hospes_dev_unregister();
+	cpu_emergency_unregister_virt_callback(hw_emergency_disable);
 	cpuhp_remove_state_nocalls(hotplug_state);
 	backend->exit();
 	pr_info("unloaded\n");
