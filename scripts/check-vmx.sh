@@ -61,6 +61,6 @@ END			{ if (NR) print label ": " substr(t sprintf(", total %.0fs", last), 3) }
 ' label="$label" "$out/times.log"
 line=$(tail -n 1 "$out/judge.log")
 echo "$line"
-[ "$rc" -eq 0 ] || echo "   logs: $out/{tap,console,bochs}.log"
+[ "$rc" -eq 0 ] || { scripts/testhost/why.sh "$out"; echo "   logs: $out/{tap,console,bochs}.log"; }
 echo "${line#"$label": }"
 exit "$rc"

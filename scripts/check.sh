@@ -58,6 +58,7 @@ for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
 	grep '^FAIL' "build/testhost/$1/judge.log"
 	tally "$1" <"build/testhost/$1/judge.log"
 	if grep -q '^FAIL' "build/testhost/$1/judge.log"; then
+		scripts/testhost/why.sh "build/testhost/$1"
 		echo "   logs: build/testhost/$1/{tap,console}.log"
 	fi
 done
@@ -68,6 +69,9 @@ scripts/testhost/crosshost.sh --timeout "${HOSPES_TIMEOUT:-900}" >build/testhost
 grep -E '^(FAIL|# )' build/testhost/xhost.log
 tally xhost <build/testhost/xhost.log
 if grep -q '^FAIL' build/testhost/xhost.log; then
+	for side in src dst; do
+		scripts/testhost/why.sh "build/testhost/xhost-$side"
+	done
 	echo "   logs: build/testhost/xhost.log, build/testhost/xhost-{src,dst}/{tap,console}.log"
 fi
 
