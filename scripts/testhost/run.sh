@@ -60,15 +60,43 @@ if [ -z "$initramfs" ]; then
 		"$initramfs"
 fi
 
+# The QEMU monitor on a pipe pair: a hung test host's CPUs are read
+# through it before it is killed, into hang.log (scripts/testhost/why.sh
+# prints it).
+mon=$out/monitor
+mkfifo "$mon.in" "$mon.out"
+cat "$mon.out" >"$out/monitor.log" &
+drain=$!
+
 set +e
-timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
+qemu-system-x86_64 \
 	-accel tcg -cpu "$cpu" -smp 2 -m "$memory" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initramfs" \
 	-append "console=ttyS0 panic=-1 hospes.mode=$mode$append" \
-	-serial "file:$out/console.log" -serial "file:$out/tap.log" $qemu_args \
-	</dev/null >"$out/qemu.log" 2>&1
-rc=$?
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	-chardev "pipe,id=mon,path=$mon" -mon chardev=mon $qemu_args \
+	</dev/null >"$out/qemu.log" 2>&1 &
+qemu=$!
+end=$((SECONDS + timeout))
+while kill -0 "$qemu" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+	sleep 1
+done
+if kill -0 "$qemu" 2>/dev/null; then
+	printf '%s\n' "info cpus" "info registers -a" "info lapic 0" "info lapic 1" >"$mon.in"
+	sleep 5
+	kill "$qemu"
+	sleep 5
+	kill -KILL "$qemu" 2>/dev/null
+	wait "$qemu"
+	rc=124
+	cp "$out/monitor.log" "$out/hang.log"
+else
+	wait "$qemu"
+	rc=$?
+fi
+kill "$drain" 2>/dev/null
+rm -f "$mon.in" "$mon.out"
 set -e
 echo "$rc" >"$out/qemu.rc"
 exit "$rc"

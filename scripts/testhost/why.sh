@@ -9,8 +9,40 @@
 # Prints, indented, each failed test's own lines from DIR/tap.log (from
 # its RUN line to its "not ok", at most the last 40 of them) and the last
 # 40 lines of the test host's kernel log when it holds a kernel report or
-# the run did not finish.
+# the run did not finish; and, for a hung one, where each CPU was
+# (hang.log, read from QEMU's monitor by run.sh), named by symbol.
 set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+# The symbol at or below the 16-digit hex address $1 in an "ADDR TYPE
+# NAME" list on stdin, as "NAME+0xOFF".
+symbol_at() {
+	LC_ALL=C sort - <(echo "$1 ~ @") | grep -B1 ' ~ @$' | head -n 1 |
+		{ read -r a _ name && [ -n "$name" ] && [ "$a" != "$1" -o "$name" != @ ] &&
+			printf '%s+%#x' "$name" $((16#$1 - 16#$a)); }
+}
+
+# Name the hospes.ko function at runtime address $1 (hex), or its offset
+# into the kernel's text (Debian ships no System.map; its -dbg package
+# names it).
+name_rip() {
+	local rip=$((16#$1)) kernel module off
+	kernel=$(sed -n 's/^# hospes-text kernel=\([0-9a-f]*\) .*/\1/p' "$dir/tap.log" | head -n 1)
+	module=$(sed -n 's/^# hospes-text .* hospes=0x\([0-9a-f]*\)$/\1/p' "$dir/tap.log" | head -n 1)
+	if [ -n "$module" ] && [ "$rip" -ge $((16#$module)) ] &&
+	   [ $((rip - 16#$module)) -lt $((1 << 20)) ]; then
+		off=$(printf '%016x' $((rip - 16#$module)))
+		objdump -t "$top/kmod/hospes.ko" 2>/dev/null |
+			awk -F '\t' '$1 ~ / F \.text$/ { split($1, a, " "); split($2, b, " "); print a[1], "t", b[2] }' |
+			symbol_at "$off" | sed 's/^/at hospes.ko: /'
+	elif [ -n "$kernel" ] && [ "$rip" -ge $((16#$kernel)) ] &&
+	     [ $((rip - 16#$kernel)) -lt $((64 << 20)) ]; then
+		printf 'at kernel _text+%#x' $((rip - 16#$kernel))
+	else
+		echo "outside the kernel and hospes.ko: a nested guest's, or a user address"
+	fi
+}
 
 dir=${1:?usage: why.sh DIR}
 [ -r "$dir/tap.log" ] || exit 0
@@ -31,5 +63,19 @@ if ! grep -q '^# hospes-done' "$dir/tap.log" ||
 	"$dir/console.log" 2>/dev/null; then
 	echo "   | --- the test host's kernel log ends:"
 	tail -n 40 "$dir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/   | /'
+fi
+
+if [ -s "$dir/hang.log" ]; then
+	echo "   | --- the hung test host's CPUs (QEMU monitor):"
+	tr -d '\r' <"$dir/hang.log" | grep -E '^(CPU#|\* CPU|  CPU|RIP=|CR0=|CS =|EFER=|dumping local APIC|Timer|ISR|IRR|APR)' |
+	while read -r line; do
+		echo "   | $line"
+		case "$line" in
+		RIP=*)
+			rip=${line#RIP=}
+			echo "   |   $(name_rip "${rip%% *}")"
+			;;
+		esac
+	done
 fi
 exit 0
