@@ -50,16 +50,42 @@ else
 	failed=$((failed + 1))
 fi
 
-for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
-	set -- $run
-	step "test host $1: qemu -cpu $2 ($3 host paging)"
+# Boot test host $1 (QEMU -cpu $2, $3 host paging), run every selftest
+# and judge it into build/testhost/$1/judge.log.
+test_host() {
 	scripts/testhost/run.sh --cpu "$2" --label "$1" --timeout "${HOSPES_TIMEOUT:-900}" check
 	scripts/testhost/judge.sh --paging "$3" "build/testhost/$1" >"build/testhost/$1/judge.log"
-	grep '^FAIL' "build/testhost/$1/judge.log"
-	tally "$1" <"build/testhost/$1/judge.log"
-	if grep -q '^FAIL' "build/testhost/$1/judge.log"; then
+}
+
+# Did test host $1 freeze: a CPU the kernel reported stuck, never back?
+froze() {
+	grep -q '^run.sh: a CPU stuck' "build/testhost/$1/hang.log" 2>/dev/null
+}
+
+for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
+	set -- $run
+	label=$1
+	step "test host $1: qemu -cpu $2 ($3 host paging)"
+	test_host "$@"
+	# A test host has now and then frozen: one CPU never takes an IPI
+	# again, and the other waits on it for good. It was seen in
+	# linux_test's virtio-net test and in make bench while kvm_amd ran
+	# guests; whether QEMU's emulated SVM or hospes is at fault is not
+	# known yet. Such a run is shown with where each CPU was, its
+	# results are dropped, and the test host boots once more; a second
+	# freeze fails like any other failure.
+	if froze "$1"; then
+		grep '^FAIL' "build/testhost/$1/judge.log"
 		scripts/testhost/why.sh "build/testhost/$1"
-		echo "   logs: build/testhost/$1/{tap,console}.log"
+		echo "   $1 froze: its results above are dropped and it boots once more"
+		label=$1-again
+		test_host "$label" "$2" "$3"
+	fi
+	grep '^FAIL' "build/testhost/$label/judge.log"
+	tally "$1" <"build/testhost/$label/judge.log"
+	if grep -q '^FAIL' "build/testhost/$label/judge.log"; then
+		scripts/testhost/why.sh "build/testhost/$label"
+		echo "   logs: build/testhost/$label/{tap,console}.log"
 	fi
 done
 

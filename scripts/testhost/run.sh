@@ -13,8 +13,9 @@
 # --initramfs boots FILE rather than packing one; --append adds to the kernel
 # command line and --qemu adds QEMU options (split at spaces): this is how
 # scripts/testhost/crosshost.sh joins two test hosts with a network.
-# The exit status is QEMU's, or 124 on a timeout; judging the logs is
-# left to scripts/testhost/judge.sh.
+# The exit status is QEMU's, or 124 on a timeout or when the kernel has
+# reported a CPU stuck for 100 s (a frozen test host); judging the logs
+# is left to scripts/testhost/judge.sh.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -78,11 +79,26 @@ qemu-system-x86_64 \
 	-chardev "pipe,id=mon,path=$mon" -mon chardev=mon $qemu_args \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu=$!
+# A CPU the kernel has reported stuck for this long is not coming back:
+# waiting out the timeout would only cost CI the time.
+stuck_limit=100
+stuck_for() {
+	sed -n 's/.*soft lockup - CPU#[0-9]* stuck for \([0-9]*\)s.*/\1/p' \
+		"$out/console.log" | sort -n | tail -n 1
+}
 end=$((SECONDS + timeout))
-while kill -0 "$qemu" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
+stuck=0
+while kill -0 "$qemu" 2>/dev/null && [ "$SECONDS" -lt "$end" ] &&
+      [ "${stuck:-0}" -lt "$stuck_limit" ]; do
 	sleep 1
+	stuck=$(stuck_for)
 done
 if kill -0 "$qemu" 2>/dev/null; then
+	if [ "${stuck:-0}" -ge "$stuck_limit" ]; then
+		echo "run.sh: a CPU stuck for ${stuck}s: the test host froze" >"$out/hang.log"
+	else
+		echo "run.sh: still running after ${timeout}s" >"$out/hang.log"
+	fi
 	printf '%s\n' "info cpus" "info registers -a" "info lapic 0" "info lapic 1" >"$mon.in"
 	sleep 5
 	kill "$qemu"
@@ -90,7 +106,7 @@ if kill -0 "$qemu" 2>/dev/null; then
 	kill -KILL "$qemu" 2>/dev/null
 	wait "$qemu"
 	rc=124
-	cp "$out/monitor.log" "$out/hang.log"
+	cat "$out/monitor.log" >>"$out/hang.log"
 else
 	wait "$qemu"
 	rc=$?

@@ -67,7 +67,7 @@ fi
 
 if [ -s "$dir/hang.log" ]; then
 	echo "   | --- the hung test host's CPUs (QEMU monitor):"
-	tr -d '\r' <"$dir/hang.log" | grep -E '^(CPU#|\* CPU|  CPU|RIP=|CR0=|CS =|EFER=|dumping local APIC|Timer|ISR|IRR|APR)' |
+	tr -d '\r' <"$dir/hang.log" | grep -E '^(run.sh:|CPU#|\* CPU|  CPU|RIP=|CR0=|CS =|EFER=|dumping local APIC|Timer|ISR|IRR|APR)' |
 	while read -r line; do
 		echo "   | $line"
 		case "$line" in
