@@ -24,18 +24,30 @@ static size_t bitmap_bytes(const struct hospes_memslot *slot)
 	return DIV_ROUND_UP(slot_pages(slot), 64) * sizeof(u64);
 }
 
+/*
+ * The fetch buffer is allocated with the log, not per fetch: a migration
+ * fetches every slot every round, and most fetches of an idle guest find
+ * nothing, so an allocation would be most of their cost.
+ */
 int hospes_dirty_log_start(struct hospes_memslot *slot)
 {
 	if (slot->dirty_bitmap)
 		return 0;
 	slot->dirty_bitmap = vzalloc(bitmap_bytes(slot));
-	return slot->dirty_bitmap ? 0 : -ENOMEM;
+	slot->dirty_snapshot = vmalloc(bitmap_bytes(slot));
+	if (!slot->dirty_bitmap || !slot->dirty_snapshot) {
+		hospes_dirty_log_stop(slot);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void hospes_dirty_log_stop(struct hospes_memslot *slot)
 {
 	vfree(slot->dirty_bitmap);
+	vfree(slot->dirty_snapshot);
 	slot->dirty_bitmap = NULL;
+	slot->dirty_snapshot = NULL;
 }
 
 /* Caller holds vm->lock. */
@@ -64,14 +76,16 @@ static void mark_shared_info(struct hospes_vm *vm, struct hospes_memslot *slot,
  * path takes too, so no write fault is handled in between. A write that
  * hits a still-writable page before the TLB flush finishes is not lost:
  * that page is in this snapshot, and userspace reads its contents only
- * after this call returns.
+ * after this call returns. The snapshot is copied out under the lock as
+ * well, since it is the slot's one buffer; a fault on the user's bitmap
+ * meanwhile only delays the guest's write faults.
  */
 int hospes_get_dirty_log(struct hospes_vm *vm,
 			 struct hospes_dirty_log __user *ulog)
 {
 	struct hospes_dirty_log log;
 	struct hospes_memslot *slot;
-	unsigned long *snapshot = NULL;
+	unsigned long *snapshot;
 	unsigned long i, count = 0;
 	size_t bytes;
 	int ret;
@@ -87,11 +101,7 @@ int hospes_get_dirty_log(struct hospes_vm *vm,
 	if (!slot || !slot->dirty_bitmap)
 		goto out;
 	bytes = bitmap_bytes(slot);
-	ret = -ENOMEM;
-	snapshot = vmalloc(bytes);
-	if (!snapshot)
-		goto out;
-
+	snapshot = slot->dirty_snapshot;
 	memcpy(snapshot, slot->dirty_bitmap, bytes);
 	memset(slot->dirty_bitmap, 0, bytes);
 	for_each_set_bit(i, snapshot, slot_pages(slot)) {
@@ -102,12 +112,10 @@ int hospes_get_dirty_log(struct hospes_vm *vm,
 	if (count)
 		hospes_vm_request_all(vm, HOSPES_REQ_TLB_FLUSH);
 	mark_shared_info(vm, slot, snapshot);
-	count = bitmap_weight(snapshot, slot_pages(slot));
-	ret = 0;
+	ret = bitmap_weight(snapshot, slot_pages(slot));
+	if (copy_to_user(u64_to_user_ptr(log.bitmap), snapshot, bytes))
+		ret = -EFAULT;
 out:
 	mutex_unlock(&vm->lock);
-	if (!ret && copy_to_user(u64_to_user_ptr(log.bitmap), snapshot, bytes))
-		ret = -EFAULT;
-	vfree(snapshot);
-	return ret ? ret : count;
+	return ret;
 }

@@ -65,6 +65,7 @@ struct hospes_memslot {
 	/* Pages pinned on the guest's behalf, indexed by page offset in slot. */
 	struct xarray pinned;
 	unsigned long *dirty_bitmap;	/* while HOSPES_MEM_LOG_DIRTY */
+	unsigned long *dirty_snapshot;	/* its fetch buffer, as long */
 };
 
 /* How a vCPU is to finish an instruction userspace completed for it. */
