@@ -121,6 +121,7 @@ struct bench_proc {
 	int status;		/* exit status, 128 + signal; -1 before the end */
 	double start_ns;	/* bench_now_ns() just before the fork */
 	double read_ns;		/* ... just after the latest read */
+	int log;		/* a copy of all of it, or -1 */
 	size_t len;
 	char out[BENCH_PROC_OUT_MAX + 1];	/* the start, then the end */
 };
@@ -128,6 +129,12 @@ struct bench_proc {
 /* Start argv[0] (stdin /dev/null, env as ours). 0, or -1 with err filled. */
 int bench_proc_start(struct bench_proc *p, char *const argv[],
 		     struct bench_err *err);
+/*
+ * The same, and everything it prints is also written whole to the file
+ * log (made anew), which out[] may not keep: what a failure left behind.
+ */
+int bench_proc_start_logged(struct bench_proc *p, char *const argv[],
+			    const char *log, struct bench_err *err);
 /*
  * Read until want appears at or after offset from, or timeout seconds
  * pass, or the output ends. Returns 1 if it appeared (*at_ns, if not
@@ -142,6 +149,9 @@ int bench_proc_finish(struct bench_proc *p, double timeout);
 int bench_proc_stop(struct bench_proc *p);
 /* The last len bytes or fewer of its output, for a failure message. */
 const char *bench_proc_tail(const struct bench_proc *p, size_t len);
+/* Its last lines (up to lines of them) on stdout as "# who| line". */
+void bench_proc_print_lines(const struct bench_proc *p, const char *who,
+			    unsigned int lines);
 
 /* ---- loops.c and the two backends ------------------------------------- */
 

@@ -214,8 +214,15 @@ double bench_now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-int bench_proc_start(struct bench_proc *p, char *const argv[],
-		     struct bench_err *err)
+static void proc_close_log(struct bench_proc *p)
+{
+	if (p->log >= 0)
+		close(p->log);
+	p->log = -1;
+}
+
+int bench_proc_start_logged(struct bench_proc *p, char *const argv[],
+			    const char *log, struct bench_err *err)
 {
 	int fds[2], null;
 
@@ -223,9 +230,17 @@ int bench_proc_start(struct bench_proc *p, char *const argv[],
 	p->out[0] = '\0';
 	p->status = -1;
 	p->fd = -1;
+	p->log = -1;
 	p->pid = 0;
-	if (pipe2(fds, O_CLOEXEC))
+	if (log) {
+		p->log = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (p->log < 0)
+			return bench_fail(err, "%s: %s", log, strerror(errno));
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		proc_close_log(p);
 		return bench_fail_errno(err, "pipe");
+	}
 	fflush(stdout);
 	p->start_ns = p->read_ns = bench_now_ns();
 	p->pid = fork();
@@ -233,6 +248,7 @@ int bench_proc_start(struct bench_proc *p, char *const argv[],
 		p->pid = 0;
 		close(fds[0]);
 		close(fds[1]);
+		proc_close_log(p);
 		return bench_fail_errno(err, "fork");
 	}
 	if (!p->pid) {
@@ -247,6 +263,12 @@ int bench_proc_start(struct bench_proc *p, char *const argv[],
 	close(fds[1]);
 	p->fd = fds[0];
 	return 0;
+}
+
+int bench_proc_start(struct bench_proc *p, char *const argv[],
+		     struct bench_err *err)
+{
+	return bench_proc_start_logged(p, argv, NULL, err);
 }
 
 /* One read into out; a full buffer keeps its first half and drops after. */
@@ -265,6 +287,9 @@ static int proc_read(struct bench_proc *p)
 		return errno == EINTR ? 0 : -1;
 	if (!n)
 		return -1;
+	/* A log that cannot be written is given up: the run goes on. */
+	if (p->log >= 0 && write(p->log, p->out + p->len, n) != n)
+		proc_close_log(p);
 	p->len += n;
 	p->out[p->len] = '\0';
 	return 0;
@@ -312,6 +337,7 @@ int bench_proc_finish(struct bench_proc *p, double timeout)
 		close(p->fd);
 		p->fd = -1;
 	}
+	proc_close_log(p);
 	while (waitpid(p->pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return p->status = -1;
@@ -330,4 +356,26 @@ int bench_proc_stop(struct bench_proc *p)
 const char *bench_proc_tail(const struct bench_proc *p, size_t len)
 {
 	return p->len > len ? p->out + p->len - len : p->out;
+}
+
+void bench_proc_print_lines(const struct bench_proc *p, const char *who,
+			    unsigned int lines)
+{
+	const char *end = p->out + p->len, *s = end;
+
+	/* An unfinished last line counts as one. */
+	if (s > p->out && s[-1] == '\n')
+		s--;
+	while (s > p->out && lines) {
+		s--;
+		if (*s == '\n' && !--lines)
+			s++;
+	}
+	while (s < end) {
+		const char *nl = memchr(s, '\n', end - s);
+		int n = nl ? (int)(nl - s) : (int)(end - s);
+
+		printf("# %s| %.*s\n", who, n, s);
+		s += n + 1;
+	}
 }

@@ -24,6 +24,10 @@
  * CPU's speed (memtouch writes one word a page). counter suspends itself when asked (PV SUSPEND);
  * memtouch does not, and is paused as it is after --suspend-timeout.
  *
+ * Each side's output (stdout and stderr) goes to RUNTIME_DIR/LOAD.src.log
+ * and LOAD.dst.log as well; when a migration fails, the last lines of the
+ * target, the source and `hospes migrate` are printed as "# target| ...".
+ *
  * Output: "# " lines for people, "BENCH {json}" lines of type "migrate".
  */
 #include <errno.h>
@@ -44,6 +48,8 @@
 /* Generous for TCG: a boot takes seconds, a migration of 256 MiB tens. */
 #define BOOT_TIMEOUT	120
 #define MIGRATE_TIMEOUT	300
+/* Lines of each process's output printed when a migration fails. */
+#define TAIL_LINES	12
 
 struct load {
 	const char *name;
@@ -96,6 +102,23 @@ static double dirty_rate(const struct bench_proc *p)
 	return (double)mib / t;
 }
 
+/*
+ * A failed migration: the last lines each process printed, read to its
+ * end, the target's first: its stderr says why it refused or hung up,
+ * which the source only sees as a closed connection.
+ */
+static void print_sides(const struct load *l, const char *src_log,
+			const char *dst_log)
+{
+	printf("# %s migrate %s: the last lines of each side (all of them in %s and %s):\n",
+	       SIDE, l->name, dst_log, src_log);
+	if (dst.pid)
+		bench_proc_print_lines(&dst, "target", TAIL_LINES);
+	bench_proc_print_lines(&src, "source", TAIL_LINES);
+	if (cli.pid)
+		bench_proc_print_lines(&cli, "migrate", TAIL_LINES);
+}
+
 static void stop_all(void)
 {
 	bench_proc_stop(&cli);
@@ -116,17 +139,22 @@ static int migrate_once(const char *hospes, const char *elf, const char *memory,
 	const char *at;
 	unsigned int port = 0, rounds;
 	double total, mib, mib_s, downtime;
+	char src_log[128], dst_log[128];
 	size_t mark;
 	int i = 2, ret = -1;
 
-	if (bench_proc_start(&src, src_argv, err))
+	/* The last run's, reaped: none of them is this run's yet. */
+	dst.pid = cli.pid = 0;
+	snprintf(src_log, sizeof(src_log), "%s/%s.src.log", RUNTIME_DIR, l->name);
+	snprintf(dst_log, sizeof(dst_log), "%s/%s.dst.log", RUNTIME_DIR, l->name);
+	if (bench_proc_start_logged(&src, src_argv, src_log, err))
 		return -1;
 	if (!bench_proc_wait(&src, 0, l->ready, BOOT_TIMEOUT, NULL, NULL)) {
 		bench_fail(err, "the source never printed \"%s\": ...%s", l->ready,
 			   bench_proc_tail(&src, 160));
 		goto out;
 	}
-	if (bench_proc_start(&dst, dst_argv, err))
+	if (bench_proc_start_logged(&dst, dst_argv, dst_log, err))
 		goto out;
 	if (!bench_proc_wait(&dst, 0, "incoming migration on tcp:", BOOT_TIMEOUT,
 			     NULL, NULL) ||
@@ -181,6 +209,8 @@ static int migrate_once(const char *hospes, const char *elf, const char *memory,
 	ret = 0;
 out:
 	stop_all();
+	if (ret)
+		print_sides(l, src_log, dst_log);
 	return ret;
 }
 
