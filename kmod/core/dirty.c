@@ -60,15 +60,15 @@ void hospes_mark_dirty(struct hospes_memslot *slot, u64 gpa)
 /*
  * The shared-info page is written by the kernel at any time, from the
  * timer interrupt too, where no bitmap can be touched: it is reported
- * dirty in every fetch instead.
+ * dirty in every fetch instead. True if that added a page to the count.
  */
-static void mark_shared_info(struct hospes_vm *vm, struct hospes_memslot *slot,
+static bool mark_shared_info(struct hospes_vm *vm, struct hospes_memslot *slot,
 			     unsigned long *snapshot)
 {
 	u64 gpa = vm->shinfo_gpa;
 
-	if (vm->shinfo && gpa >= slot->gpa && gpa - slot->gpa < slot->size)
-		set_bit((gpa - slot->gpa) >> PAGE_SHIFT, snapshot);
+	return vm->shinfo && gpa >= slot->gpa && gpa - slot->gpa < slot->size &&
+	       !__test_and_set_bit((gpa - slot->gpa) >> PAGE_SHIFT, snapshot);
 }
 
 /*
@@ -86,7 +86,7 @@ int hospes_get_dirty_log(struct hospes_vm *vm,
 	struct hospes_dirty_log log;
 	struct hospes_memslot *slot;
 	unsigned long *snapshot;
-	unsigned long i, count = 0;
+	unsigned long w, bit, count = 0;
 	size_t bytes;
 	int ret;
 
@@ -102,17 +102,21 @@ int hospes_get_dirty_log(struct hospes_vm *vm,
 		goto out;
 	bytes = bitmap_bytes(slot);
 	snapshot = slot->dirty_snapshot;
-	memcpy(snapshot, slot->dirty_bitmap, bytes);
-	memset(slot->dirty_bitmap, 0, bytes);
-	for_each_set_bit(i, snapshot, slot_pages(slot)) {
-		hospes_tdp_set_writable(&vm->tdp, slot->gpa + (i << PAGE_SHIFT),
-					false);
-		count++;
+	/* One pass: most words of a mostly clean log are zero. */
+	for (w = 0; w < bytes / sizeof(long); w++) {
+		snapshot[w] = slot->dirty_bitmap[w];
+		if (!snapshot[w])
+			continue;
+		slot->dirty_bitmap[w] = 0;
+		for_each_set_bit(bit, &snapshot[w], BITS_PER_LONG)
+			hospes_tdp_set_writable(&vm->tdp, slot->gpa +
+						((w * BITS_PER_LONG + bit) << PAGE_SHIFT),
+						false);
+		count += hweight_long(snapshot[w]);
 	}
 	if (count)
 		hospes_vm_request_all(vm, HOSPES_REQ_TLB_FLUSH);
-	mark_shared_info(vm, slot, snapshot);
-	ret = bitmap_weight(snapshot, slot_pages(slot));
+	ret = count + mark_shared_info(vm, slot, snapshot);
 	if (copy_to_user(u64_to_user_ptr(log.bitmap), snapshot, bytes))
 		ret = -EFAULT;
 out:
