@@ -469,9 +469,13 @@ static int migrate_live(struct __test_metadata *_metadata,
 		if (!self->cli->status)
 			return 0;
 	}
+	/* Both sides' own words: a source whose guest died says so only there. */
 	stop(self->src);
 	stop(self->dst);
+	TH_LOG("the target's output:");
 	SHOW(self->dst);
+	TH_LOG("the source's output:");
+	SHOW(self->src);
 	return -1;
 }
 
