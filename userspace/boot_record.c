@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "blob.h"
 #include "boot_record.h"
+#include "util.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -83,19 +83,6 @@ fail:
 
 /* ---- reading ---------------------------------------------------------- */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * A path field: absolute and shorter than PATH_MAX, or "" where empty is
  * allowed (becomes NULL). 0, or -1 with err.
@@ -107,14 +94,14 @@ static int get_path(struct blob *b, const char *what, bool may_be_empty,
 
 	*out = NULL;
 	if (!s)
-		return fail(err, errlen, "the boot section is malformed (%s)", what);
+		return say_why(err, errlen, "the boot section is malformed (%s)", what);
 	if (!*s && may_be_empty) {
 		free(s);
 		return 0;
 	}
 	if (s[0] != '/' || strlen(s) >= PATH_MAX) {
 		free(s);
-		return fail(err, errlen, "the boot section's %s is not an absolute path (below %d bytes)",
+		return say_why(err, errlen, "the boot section's %s is not an absolute path (below %d bytes)",
 			    what, PATH_MAX);
 	}
 	*out = s;
@@ -137,7 +124,7 @@ static int get_net(struct blob *b, unsigned int i, char spec[BOOT_NET_SPEC_MAX],
 			 "tap:%s,mac=%02x:%02x:%02x:%02x:%02x:%02x", ifname,
 			 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	free(ifname);
-	return ok ? 0 : fail(err, errlen, "the boot section's network card %u is malformed", i);
+	return ok ? 0 : say_why(err, errlen, "the boot section's network card %u is malformed", i);
 }
 
 int boot_record_parse(const void *payload, size_t len, struct boot_record *b,
@@ -154,7 +141,7 @@ int boot_record_parse(const void *payload, size_t len, struct boot_record *b,
 		goto fail;
 	b->nr_nets = blob_get_u32(&p);
 	if (b->nr_nets > VM_MAX_NETS) {
-		fail(err, errlen, "the boot section has %u network cards, at most %d",
+		say_why(err, errlen, "the boot section has %u network cards, at most %d",
 		     b->nr_nets, VM_MAX_NETS);
 		goto fail;
 	}
@@ -162,11 +149,11 @@ int boot_record_parse(const void *payload, size_t len, struct boot_record *b,
 		if (get_net(&p, i, b->net[i], err, errlen))
 			goto fail;
 	if (!blob_done(&p)) {
-		fail(err, errlen, "the boot section is malformed (%zu bytes)", len);
+		say_why(err, errlen, "the boot section is malformed (%zu bytes)", len);
 		goto fail;
 	}
 	if (b->flags & ~BOOT_F_NO_REBOOT) {
-		fail(err, errlen, "unknown boot flags %#x", b->flags);
+		say_why(err, errlen, "unknown boot flags %#x", b->flags);
 		goto fail;
 	}
 	b->present = true;
@@ -192,12 +179,12 @@ int boot_record_apply(const struct boot_record *b,
 
 	cfg->no_reboot = ov->no_reboot;
 	if ((ov->kernel || ov->initrd) && !cfg->linux_boot)
-		return fail(err, errlen, "--kernel and --initrd are for a Linux guest; the stream's is a PV guest, which hospes does not reboot");
+		return say_why(err, errlen, "--kernel and --initrd are for a Linux guest; the stream's is a PV guest, which hospes does not reboot");
 	if (!cfg->linux_boot)
 		return 0;
 	if (!b->present) {
 		if (ov->kernel || ov->initrd)
-			return fail(err, errlen, "--kernel and --initrd: the stream (format 1.1 or older) does not say how the guest boots (its disk, network cards): it cannot boot again");
+			return say_why(err, errlen, "--kernel and --initrd: the stream (format 1.1 or older) does not say how the guest boots (its disk, network cards): it cannot boot again");
 		cfg->boot_unknown = true;
 		return 0;
 	}
