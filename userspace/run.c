@@ -176,7 +176,8 @@ static int check_net(const char *arg, struct vm_config *cfg)
 
 /*
  * 0, 1 for --help, or -1 after printing what is wrong. *incoming is the
- * --incoming address, or NULL.
+ * --incoming address, or NULL; with it, *ov is what the options say of
+ * the migrated guest's next boot.
  */
 static int parse_options(int argc, char **argv, struct vm_config *cfg,
 			 const char **incoming, struct boot_override *ov)
