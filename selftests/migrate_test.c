@@ -12,7 +12,10 @@
  *    rates: the RAM hash at the source's pause matches the target's
  *    before it resumes, memtouch's own page checks pass on the target;
  *  - the connection cut at several points (a proxy here that drops after
- *    N bytes): the source guest runs on, the target exits non-zero.
+ *    N bytes): the source guest runs on, the target exits non-zero;
+ *  - Linux guests (hospes run --kernel): saved and restored, migrated
+ *    live with two vCPUs and a virtio console (its --no-reboot carried
+ *    over), and restored and rebooted from the files it was booted from.
  *
  * Files: $HOSPES_BIN and $PVGUEST_ELF if set, else /hospes/bin/hospes and
  * /hospes/pvguest.elf (the test host). Control sockets go to a directory
@@ -774,18 +777,20 @@ static int find_linux_guest(void)
 }
 
 /*
- * Boot the counter guest (scripts/testhost/guest-init) with cpus vCPUs
- * and disk, typed into through the 8250 or, with hvc, a virtio console,
+ * Boot the counter guest (scripts/testhost/guest-init) from kernel with
+ * cpus vCPUs and disk, typed into through the 8250 or, with
+ * --virtio-console in extra (up to two more options), a virtio console,
  * until it counts.
  */
 static void linux_counting(struct __test_metadata *_metadata, struct proc *p,
-			   const char *name, const char *cpus, const char *disk,
-			   bool hvc)
+			   const char *name, const char *kernel, const char *cpus,
+			   const char *disk, const char *const extra[2])
 {
 	const char *args[] = {
-		"run", "--name", name, "--kernel", guest_kernel, "--initrd",
+		"run", "--name", name, "--kernel", kernel, "--initrd",
 		guest_initrd, "--memory", "256M", "--cpus", cpus, "--disk", disk,
-		"--cmdline", LINUX_CMDLINE, hvc ? "--virtio-console" : NULL, NULL,
+		"--cmdline", LINUX_CMDLINE, extra ? extra[0] : NULL,
+		extra ? extra[1] : NULL, NULL,
 	};
 
 	ASSERT_EQ(0, start_as(p, args, true));
@@ -824,17 +829,17 @@ static int count_line(const struct proc *p, size_t from, bool last, long *n,
 /*
  * The guest of before goes on in after: its counter neither restarts nor
  * skips (a line cut in half by the pause may be lost), its uptime does
- * not go back and hardly moves, it answers what is typed, and powers off
- * with 0 having written its disk meanwhile.
+ * not go back and hardly moves, it answers what is typed, and ends with
+ * 0 at the command last ("poweroff -f", or "reboot -f" with --no-reboot)
+ * having written its disk meanwhile.
  */
 static void linux_goes_on(struct __test_metadata *_metadata,
 			  struct proc *before, struct proc *after,
-			  const char *disk)
+			  const char *disk, const char *last)
 {
 	long n_before, n_after, n_disk = 0;
 	double up_before, up_after;
-	char want[32], sector[512];
-	const char *cmd = "echo hospes-rx-$((6 * 7)); poweroff -f\n";
+	char want[32], sector[512], cmd[80];
 	int fd;
 
 	ASSERT_EQ(1, count_line(before, 0, true, &n_before, &up_before)) {
@@ -857,6 +862,7 @@ static void linux_goes_on(struct __test_metadata *_metadata,
 	EXPECT_LE(up_before, up_after) SHOW(after);
 	EXPECT_GT(up_before + 5, up_after) SHOW(after);
 
+	snprintf(cmd, sizeof(cmd), "echo hospes-rx-$((6 * 7)); %s\n", last);
 	ASSERT_EQ((ssize_t)strlen(cmd), write(after->in, cmd, strlen(cmd)));
 	EXPECT_EQ(1, wait_for(after, 0, "hospes-rx-42", 60)) SHOW(after);
 	EXPECT_EQ(0, finish(after, 120)) SHOW(after);
@@ -893,7 +899,7 @@ MIG_TEST(a_linux_guest_saved_and_restored_goes_on, LINUX_BOOT_S + 300)
 	if (find_linux_guest())
 		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
 	make_disk(_metadata, self->file, disk, sizeof(disk));
-	linux_counting(_metadata, self->src, "lsr", "1", disk, false);
+	linux_counting(_metadata, self->src, "lsr", guest_kernel, "1", disk, NULL);
 	run(self->cli, save, 120);
 	TH_LOG("%s", self->cli->out);
 	ASSERT_EQ(0, self->cli->status) {
@@ -902,25 +908,125 @@ MIG_TEST(a_linux_guest_saved_and_restored_goes_on, LINUX_BOOT_S + 300)
 	}
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
 	ASSERT_EQ(0, start_as(self->dst, restore, true));
-	linux_goes_on(_metadata, self->src, self->dst, disk);
+	linux_goes_on(_metadata, self->src, self->dst, disk, "poweroff -f");
 	unlink(disk);
 }
 
-/* The virtio console goes along: the guest answers on hvc0 there. */
+/*
+ * The virtio console goes along: the guest answers on hvc0 there. So
+ * does the source's --no-reboot: the guest's reboot ends the target's run
+ * with 0.
+ */
 MIG_TEST(a_linux_guest_with_two_vcpus_migrates_live, LINUX_BOOT_S + 300)
 {
+	static const char *const extra[2] = { "--virtio-console", "--no-reboot" };
 	char where[32], disk[80];
 	const char *migrate[] = { "migrate", "--verify", "lmig", where, NULL };
 
 	if (find_linux_guest())
 		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
 	make_disk(_metadata, self->file, disk, sizeof(disk));
-	linux_counting(_metadata, self->src, "lmig", "2", disk, true);
+	linux_counting(_metadata, self->src, "lmig", guest_kernel, "2", disk, extra);
 	EXPECT_NE(NULL, strstr(self->src->out, "nproc=2, mode=counter, console=/dev/hvc0"))
 		SHOW(self->src);
 	ASSERT_EQ(0, migrate_live(_metadata, self, "lmig-dst", migrate, where));
 	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
-	linux_goes_on(_metadata, self->src, self->dst, disk);
+	linux_goes_on(_metadata, self->src, self->dst, disk, "reboot -f");
+	EXPECT_NE(NULL, strstr(self->dst->out, "hospes: the guest rebooted; --no-reboot: stopped"))
+		SHOW(self->dst);
+	EXPECT_EQ(NULL, strstr(self->dst->out, "guest rebooted (")) SHOW(self->dst);
+	unlink(disk);
+}
+
+/* Restore the file with args (NULL-ended) until the guest counts there. */
+static void restored_counting(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(mig) *self, const char *const *args)
+{
+	ASSERT_EQ(0, start_as(self->dst, args, true));
+	ASSERT_EQ(1, wait_for(self->dst, 0, "count ", 60)) {
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+}
+
+static void type(struct __test_metadata *_metadata, struct proc *p,
+		 const char *line)
+{
+	ASSERT_EQ((ssize_t)strlen(line), write(p->in, line, strlen(line)));
+}
+
+/*
+ * A restored Linux guest that reboots boots again in the restoring
+ * process, from the files its source booted it from: here a link to the
+ * test host's kernel, removed after the save. Without it, the reboot
+ * stops the guest with 1 and an error that names it (and a warning when
+ * the restore starts); with restore --kernel naming the kernel where it
+ * is, the guest comes up again with its command line and its disk, and
+ * powers off with 0.
+ */
+MIG_TEST(a_restored_linux_guest_reboots_from_its_files, 2 * LINUX_BOOT_S + 300)
+{
+	char disk[80], link[80], missing[160];
+	const char *save[] = { "save", "lrb", self->file, NULL };
+	const char *restore[] = { "restore", "--name", "lrb2", self->file, NULL };
+	const char *restore_k[] = {
+		"restore", "--name", "lrb3", "--kernel", guest_kernel, self->file,
+		NULL,
+	};
+	const char *after;
+	size_t mark;
+	double t0;
+
+	if (find_linux_guest())
+		SKIP(return, "no Linux guest kernel and initramfs (HOSPES_GUEST_DIR)");
+	make_disk(_metadata, self->file, disk, sizeof(disk));
+	snprintf(link, sizeof(link), "%s.vmlinuz", self->file);
+	unlink(link);
+	ASSERT_EQ(0, symlink(guest_kernel, link));
+	linux_counting(_metadata, self->src, "lrb", link, "1", disk, NULL);
+	run(self->cli, save, 120);
+	ASSERT_EQ(0, self->cli->status) {
+		SHOW(self->cli);
+		stop(self->src);
+	}
+	EXPECT_EQ(0, finish(self->src, 30)) SHOW(self->src);
+	unlink(link);
+
+	/* The kernel is gone: warned at once, refused at the reboot. */
+	restored_counting(_metadata, self, restore);
+	snprintf(missing, sizeof(missing), "the guest's kernel %s: No such file", link);
+	EXPECT_NE(NULL, strstr(self->dst->out, missing)) SHOW(self->dst);
+	type(_metadata, self->dst, "reboot -f\n");
+	EXPECT_EQ(EXIT_VMM_ERROR, finish(self->dst, 120)) SHOW(self->dst);
+	snprintf(missing, sizeof(missing), "hospes: %s: No such file", link);
+	EXPECT_NE(NULL, strstr(self->dst->out, missing)) SHOW(self->dst);
+	EXPECT_NE(NULL, strstr(self->dst->out, "the guest cannot boot again here")) SHOW(self->dst);
+	TH_LOG("%s", strstr(self->dst->out, "hospes: guest rebooted") ?: self->dst->out);
+
+	/* Named where it is: the guest boots again, as it was booted. */
+	restored_counting(_metadata, self, restore_k);
+	EXPECT_EQ(NULL, strstr(self->dst->out, "hospes: warning")) SHOW(self->dst);
+	mark = self->dst->len;
+	t0 = now_s();
+	type(_metadata, self->dst, "reboot -f\n");
+	ASSERT_EQ(1, wait_for(self->dst, mark, "hospes: guest rebooted (1)", 60)) {
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	after = strstr(self->dst->out + mark, "hospes: guest rebooted (1)");
+	mark = after - self->dst->out;
+	ASSERT_EQ(1, wait_for(self->dst, mark, "count 5 up=", LINUX_BOOT_S)) {
+		stop(self->dst);
+		SHOW(self->dst);
+	}
+	TH_LOG("from reboot -f to counting again: %.1f s", now_s() - t0);
+	EXPECT_NE(NULL, strstr(self->dst->out + mark,
+			       "guest: init up, nproc=1, mode=counter,"))
+		SHOW(self->dst);
+	type(_metadata, self->dst, "echo hospes-vda-$(cat /sys/block/vda/size); poweroff -f\n");
+	EXPECT_EQ(1, wait_for(self->dst, mark, "hospes-vda-8192", 60)) SHOW(self->dst);
+	EXPECT_EQ(0, finish(self->dst, 120)) SHOW(self->dst);
+	EXPECT_EQ(NULL, strstr(self->dst->out, "guest rebooted (2)")) SHOW(self->dst);
 	unlink(disk);
 }
 

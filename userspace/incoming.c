@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "incoming.h"
+#include "linux.h"
 #include "machine.h"
 #include "peer.h"
 #include "ram.h"
@@ -80,7 +81,8 @@ static int create_vm(struct machine *m)
 }
 
 int incoming_load(struct machine *m, struct vm_config *cfg, struct snapshot *s,
-		  int fd, char *err, size_t errlen)
+		  const struct boot_override *ov, int fd, char *err,
+		  size_t errlen)
 {
 	struct stream_reader *r = malloc(sizeof(*r));
 	int ret = -1;
@@ -108,6 +110,9 @@ int incoming_load(struct machine *m, struct vm_config *cfg, struct snapshot *s,
 	}
 	if (snapshot_check_cpu(s, err, errlen))
 		goto out;
+	if (boot_record_apply(&s->boot, ov, cfg, err, errlen))
+		goto out;
+	boot_record_check_files(cfg);
 	if (console_open(&m->console, cfg->console)) {
 		snprintf(err, errlen, "cannot open the console");
 		goto out;
@@ -148,8 +153,23 @@ static int confirm(void *arg)
 	return 0;
 }
 
-int incoming_serve(struct vm_config *cfg, int fd, bool peer)
+/*
+ * The restored guest rebooted: build it as `hospes run --kernel` would,
+ * from its boot record, and run it on.
+ */
+static int boot_again(struct machine *m)
 {
+	if (linux_build(m)) {
+		fprintf(stderr, "hospes: the guest cannot boot again here (hospes restore and run --incoming take --kernel and --initrd to name other files): stopped\n");
+		return EXIT_VMM_ERROR;
+	}
+	return machine_serve(m, NULL, NULL);
+}
+
+int incoming_serve(struct vm_config *cfg, int fd, bool peer,
+		   const struct boot_override *ov)
+{
+	unsigned int reboots = 0;
 	struct timeval silence = { .tv_sec = SOURCE_SILENCE_S };
 	struct confirm_ctx ctx;
 	struct snapshot s;
@@ -162,13 +182,15 @@ int incoming_serve(struct vm_config *cfg, int fd, bool peer)
 	ctx = (struct confirm_ctx){ .fd = fd, .s = &s };
 	if (peer)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &silence, sizeof(silence));
-	if (incoming_load(&m, cfg, &s, fd, err, sizeof(err))) {
+	if (incoming_load(&m, cfg, &s, ov, fd, err, sizeof(err))) {
 		fprintf(stderr, "hospes: %s\n", err);
 		if (peer)
 			peer_say(fd, "error: %s", err);
 		status = EXIT_VMM_ERROR;
 	} else {
 		status = machine_serve(&m, peer ? confirm : NULL, &ctx);
+		while (machine_reboots(&m, &reboots))
+			status = boot_again(&m);
 	}
 	close(fd);
 	machine_destroy(&m);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boot_record.h"
 #include "snapshot.h"
 #include "stream.h"
 
@@ -30,20 +31,25 @@ int incoming_read(struct stream_reader *r, struct machine *m,
 
 /*
  * Read the stream on fd into m, whose cfg gets the stream's configuration
- * (pointing into s, which must live as long as m; s->pause_realtime_ns
- * tells when the source paused, if has_migration). On success the machine
- * is ready for vcpus_start(). -1 with a sentence in err otherwise (for the
- * source to hear); m is then for machine_destroy().
+ * with the overrides ov of its next boot (pointing into s and ov, which
+ * must live as long as m; s->pause_realtime_ns tells when the source
+ * paused, if has_migration). On success the machine is ready for
+ * vcpus_start(). -1 with a sentence in err otherwise (for the source to
+ * hear); m is then for machine_destroy().
  */
 int incoming_load(struct machine *m, struct vm_config *cfg, struct snapshot *s,
-		  int fd, char *err, size_t errlen);
+		  const struct boot_override *ov, int fd, char *err,
+		  size_t errlen);
 
 /*
  * Load a machine from the stream on fd (closed at the end), run it until
  * it stops, and return the exit status (EXIT_VMM_ERROR if the stream was
  * refused). With peer, fd is a migration's connection: the source hears
- * "running" once the vCPUs run, or why the stream was refused.
+ * "running" once the vCPUs run, or why the stream was refused. A Linux
+ * guest that reboots is built again from its boot record, as `hospes run
+ * --kernel` builds it, with the overrides ov.
  */
-int incoming_serve(struct vm_config *cfg, int fd, bool peer);
+int incoming_serve(struct vm_config *cfg, int fd, bool peer,
+		   const struct boot_override *ov);
 
 #endif /* HOSPES_INCOMING_H */

@@ -204,6 +204,24 @@ void machine_restart(struct machine *m)
 	m->console_open = true;
 }
 
+bool machine_reboots(struct machine *m, unsigned int *reboots)
+{
+	if (!m->rebooting)
+		return false;
+	if (m->cfg->no_reboot) {
+		fprintf(stderr, "hospes: the guest rebooted; --no-reboot: stopped\n");
+		return false;
+	}
+	if (m->cfg->boot_unknown) {
+		fprintf(stderr, "hospes: the guest rebooted, but its stream (format 1.1 or older) does not say how it boots: stopped\n");
+		return false;
+	}
+	/* As a PC would: the same devices and files, fresh. */
+	fprintf(stderr, "hospes: guest rebooted (%u)\n", ++*reboots);
+	machine_restart(m);
+	return true;
+}
+
 void machine_park(struct machine *m)
 {
 	bool all;

@@ -52,6 +52,12 @@ struct vm_config {
 	enum console_kind console;
 	bool stats;			/* --stats: counters on stderr at the end */
 	bool no_reboot;			/* --no-reboot: a reboot ends the run */
+	/*
+	 * Restored from a stream without a boot record (boot_record.h): the
+	 * initramfs, disk and network cards of a new boot are unknown, so a
+	 * reboot ends the run.
+	 */
+	bool boot_unknown;
 };
 
 struct machine;
@@ -151,6 +157,14 @@ void machine_reboot(struct machine *m);
  * again, as machine_init() leaves it, for a new build.
  */
 void machine_restart(struct machine *m);
+/*
+ * After machine_serve(): true if the guest reset the machine and is to
+ * boot again, reboots counting the times; m is then restarted
+ * (machine_restart()) for a new build, after "hospes: guest rebooted (N)"
+ * on stderr. False if the machine stopped for good, with a note if it was
+ * a reset that ends the run (--no-reboot, cfg->boot_unknown).
+ */
+bool machine_reboots(struct machine *m, unsigned int *reboots);
 /*
  * Called by a vCPU that nothing can wake up again (HLT with interrupts
  * off): waits until the machine stops, and stops it if every vCPU is parked.

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_record.h"
 #include "control.h"
 #include "devices/devices.h"
 #include "incoming.h"
@@ -29,6 +30,7 @@ static void usage(FILE *out)
 		"usage: hospes run [OPTIONS] KERNEL\n"
 		"       hospes run [OPTIONS] --kernel BZIMAGE [--initrd FILE]\n"
 		"       hospes run --incoming tcp:[HOST:]PORT [--name NAME] [--console KIND]\n"
+		"                  [--kernel BZIMAGE] [--initrd FILE] [--no-reboot]\n"
 		"\n"
 		"Boot KERNEL, a 64-bit x86 PV kernel (ELF, linux/hospes_pv.h), in a new VM\n"
 		"and wait until it stops. With --incoming, wait for one `hospes migrate`\n"
@@ -69,7 +71,12 @@ static void usage(FILE *out)
 		"                    instead of restarting the guest\n"
 		"  --incoming tcp:[HOST:]PORT\n"
 		"                    listen there (port 0: any, printed on stderr) for a\n"
-		"                    migration; exit %d if it fails before the guest runs\n"
+		"                    migration; exit %d if it fails before the guest runs.\n"
+		"                    With it, --kernel and --initrd name the files a\n"
+		"                    reboot of a Linux guest loads here (default: those\n"
+		"                    its source booted it from, by the same absolute\n"
+		"                    paths), and --no-reboot makes a reboot end the run\n"
+		"                    (as the source's own --no-reboot does)\n"
 		"  -h, --help        this text\n"
 		"\n"
 		"The console carries the PV console hypercall and the 8250 UART at 0x3f8.\n"
@@ -78,13 +85,17 @@ static void usage(FILE *out)
 		"A Linux guest that reboots (ACPI reset register, 8042 reset command)\n"
 		"restarts in the same process, on the same console and control socket:\n"
 		"a new VM, its RAM zeroed, the kernel and initramfs loaded again;\n"
-		"\"hospes: guest rebooted (N)\" on stderr says so.\n"
+		"\"hospes: guest rebooted (N)\" on stderr says so. So does a guest that\n"
+		"came with --incoming, with the memory, vCPUs, command line, disk and\n"
+		"network cards of its source's `hospes run --kernel` (a stream of format\n"
+		"1.1 or older does not say them: that guest's reboot ends the run).\n"
 		"\n"
 		"Exit status:\n"
 		"  N       the guest powered off with code N (255 for codes above 255)\n"
 		"  0       also when the guest asks for a reboot that is not done: a PV\n"
 		"          guest's, or with --no-reboot; stopped with a note\n"
-		"  %d       hospes could not start or run the VM (bad file, no module...)\n"
+		"  %d       hospes could not start or run the VM (bad file, no module...),\n"
+		"          or boot it again after a reboot (a kernel or initramfs gone)\n"
 		"  %d       bad usage\n"
 		"  %d       the guest died: crashed, triple-faulted, or halted every vCPU\n"
 		"          with interrupts off\n"
@@ -165,10 +176,11 @@ static int check_net(const char *arg, struct vm_config *cfg)
 
 /*
  * 0, 1 for --help, or -1 after printing what is wrong. *incoming is the
- * --incoming address, or NULL.
+ * --incoming address, or NULL; with it, *ov is what the options say of
+ * the migrated guest's next boot.
  */
 static int parse_options(int argc, char **argv, struct vm_config *cfg,
-			 const char **incoming)
+			 const char **incoming, struct boot_override *ov)
 {
 	bool machine_options = false;
 	int opt;
@@ -185,9 +197,7 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		machine_options |= opt == OPT_MEMORY || opt == OPT_CPUS ||
 				   opt == OPT_CMDLINE || opt == OPT_DISK ||
-				   opt == OPT_KERNEL || opt == OPT_INITRD ||
-				   opt == OPT_VIRTIO_CONSOLE || opt == OPT_NET ||
-				   opt == OPT_NO_REBOOT;
+				   opt == OPT_VIRTIO_CONSOLE || opt == OPT_NET;
 		switch (opt) {
 		case OPT_MEMORY:
 			if (check_memory(optarg, &cfg->mem_bytes))
@@ -247,7 +257,14 @@ static int parse_options(int argc, char **argv, struct vm_config *cfg,
 	}
 	if (*incoming) {
 		if (machine_options || optind != argc)
-			return bad_usage("%s", "--incoming takes the VM as it comes: no KERNEL, --memory, --cpus, --cmdline or --disk");
+			return bad_usage("%s", "--incoming takes the VM as it comes: no KERNEL, --memory, --cpus, --cmdline, --disk, --net or --virtio-console");
+		/* The stream brings the machine; these are for its next boot. */
+		*ov = (struct boot_override){
+			.kernel = cfg->kernel, .initrd = cfg->initrd,
+			.no_reboot = cfg->no_reboot,
+		};
+		cfg->kernel = cfg->initrd = NULL;
+		cfg->linux_boot = cfg->no_reboot = false;
 		return 0;
 	}
 	if ((cfg->initrd || cfg->virtio_console || cfg->nr_nets ||
@@ -314,12 +331,13 @@ static void print_stats(struct vm *vm)
 int verb_run(int argc, char **argv)
 {
 	const char *incoming;
+	struct boot_override ov;
 	unsigned int reboots = 0;
 	struct vm_config cfg;
 	struct machine m;
 	int ret, status, fd;
 
-	ret = parse_options(argc, argv, &cfg, &incoming);
+	ret = parse_options(argc, argv, &cfg, &incoming, &ov);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	/* Before any thread exists, so that only machine_wait() takes them. */
@@ -328,7 +346,7 @@ int verb_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (incoming) {
 		fd = tcp_accept_one(incoming);
-		return fd < 0 ? EXIT_VMM_ERROR : incoming_serve(&cfg, fd, true);
+		return fd < 0 ? EXIT_VMM_ERROR : incoming_serve(&cfg, fd, true, &ov);
 	}
 	machine_init(&m, &cfg);
 	for (;;) {
@@ -339,15 +357,8 @@ int verb_run(int argc, char **argv)
 		status = machine_serve(&m, NULL, NULL);
 		if (cfg.stats)
 			print_stats(&m.vm);
-		if (!m.rebooting)
+		if (!machine_reboots(&m, &reboots))
 			break;
-		if (cfg.no_reboot) {
-			fprintf(stderr, "hospes: the guest rebooted; --no-reboot: stopped\n");
-			break;
-		}
-		/* As a PC would: the same devices and files, fresh. */
-		fprintf(stderr, "hospes: guest rebooted (%u)\n", ++reboots);
-		machine_restart(&m);
 	}
 	machine_destroy(&m);
 	return status;

@@ -92,8 +92,10 @@ int snapshot_put_config(struct stream_writer *w, struct machine *m)
 	/* A reader older than 1.1 may skip it only for what it knows: PV. */
 	blob_put_u32(&b, m->cfg->linux_boot ? MACHINE_KIND_LINUX : MACHINE_KIND_PV);
 	blob_put_u32(&b, m->cfg->virtio_console ? MACHINE_F_VIRTIO_CONSOLE : 0);
-	return put_blob(w, SEC_MACHINE,
-			m->cfg->linux_boot ? 0 : SECTION_F_OPTIONAL, &b);
+	if (put_blob(w, SEC_MACHINE,
+		     m->cfg->linux_boot ? 0 : SECTION_F_OPTIONAL, &b))
+		return -1;
+	return boot_record_put(w, m->cfg);
 }
 
 void snapshot_hold_devices(struct machine *m, bool hold)
@@ -286,6 +288,7 @@ void snapshot_free(struct snapshot *s)
 
 	free(s->cmdline);
 	free(s->kernel);
+	boot_record_free(&s->boot);
 	for (i = 0; i < s->nr_devices; i++) {
 		free(s->device_names[i]);
 		free(s->device_state[i].data);
@@ -571,6 +574,23 @@ static int get_device(struct stream_reader *r, struct snapshot *s,
 	return 0;
 }
 
+static int get_boot(struct stream_reader *r, struct snapshot *s,
+		    const struct stream_section *sec)
+{
+	char err[200];
+	uint8_t *p;
+	int ret;
+
+	if (s->boot.present)
+		return stream_fail(r, "the boot section comes twice");
+	p = get_payload(r, sec);
+	if (!p)
+		return -1;
+	ret = boot_record_parse(p, sec->length, &s->boot, err, sizeof(err));
+	free(p);
+	return ret ? stream_fail(r, "%s", err) : 0;
+}
+
 static int get_fixed(struct stream_reader *r, const struct stream_section *sec,
 		     void *dst, size_t len, bool *seen, const char *what)
 {
@@ -632,6 +652,8 @@ int snapshot_get_section(struct stream_reader *r, struct snapshot *s,
 		return get_device(r, s, sec);
 	case SEC_MIGRATION:
 		return get_migration(r, s, sec);
+	case SEC_BOOT:
+		return get_boot(r, s, sec);
 	case SEC_CONFIG:
 		return stream_fail(r, "a second configuration section");
 	default:
@@ -662,6 +684,8 @@ int snapshot_check(struct stream_reader *r, const struct snapshot *s)
 			return stream_fail(r, "vCPU %u has local APIC state, its machine no APIC",
 					   i);
 	}
+	if (s->boot.present && !linux_machine(s))
+		return stream_fail(r, "a boot section for a PV guest, which hospes does not reboot");
 	if (s->has_ioapic != linux_machine(s))
 		return stream_fail(r, linux_machine(s) ? "no I/O APIC section" :
 				   "an I/O APIC section for a machine without one");

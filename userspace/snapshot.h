@@ -14,6 +14,7 @@
 #include <linux/hospes.h>
 
 #include "blob.h"
+#include "boot_record.h"
 #include "stream.h"
 #include "vm.h"
 
@@ -56,6 +57,9 @@ struct snapshot {
 	uint32_t machine_kind;		/* MACHINE_KIND_* */
 	uint32_t machine_flags;		/* MACHINE_F_* */
 
+	/* SEC_BOOT (optional, from 1.2): how a Linux guest boots again */
+	struct boot_record boot;
+
 	bool has_clock, has_pv, has_ioapic;
 	struct hospes_clock clock;
 	struct hospes_pv_state pv;
@@ -77,7 +81,7 @@ struct snapshot {
 /* Every device of m can be saved and restored: 0, or -1 with why in err. */
 int snapshot_can_save(struct machine *m, char *err, size_t errlen);
 
-/* SEC_CONFIG, then SEC_MACHINE. 0, or -1 (w->error). */
+/* SEC_CONFIG, SEC_MACHINE, then SEC_BOOT if any. 0, or -1 (w->error). */
 int snapshot_put_config(struct stream_writer *w, struct machine *m);
 
 /*

@@ -19,7 +19,7 @@
 
 #define STREAM_MAGIC		"HOSPESVM"	/* 8 bytes, no NUL */
 #define STREAM_MAJOR		1	/* a reader refuses any other major */
-#define STREAM_MINOR		1	/* grows with optional additions */
+#define STREAM_MINOR		2	/* grows with optional additions */
 
 /* Header flags. */
 #define STREAM_F_LIVE		(1u << 0)	/* pages may come more than once */
@@ -43,6 +43,7 @@ enum stream_section_type {
 	SEC_VCPU_CPUID		= 13,
 	SEC_VCPU_LAPIC		= 14,
 	SEC_IOAPIC		= 15,
+	SEC_BOOT		= 16,
 	SEC_END			= 0xffff,
 };
 

@@ -516,6 +516,107 @@ TEST_F(stream, a_pv_machine_with_apic_state_is_refused)
 	free(d);
 }
 
+/* ---- a Linux guest's boot record (from 1.2) ------------------------- */
+
+/* The fixture's machine as a Linux guest booted with a disk and a card. */
+static void linux_boot_cfg(struct vm_config *cfg)
+{
+	cfg->linux_boot = true;
+	cfg->kernel = "/boot/vmlinuz";
+	cfg->initrd = "/boot/initrd.img";
+	cfg->disk = "/srv/disk.img";
+	cfg->net[0] = "tap:hv0,mac=52:54:00:00:00:01";
+	cfg->nr_nets = 1;
+	cfg->no_reboot = true;
+	test_lapic = calloc(2, sizeof(*test_lapic));
+}
+
+TEST_F(stream, a_linux_guest_s_boot_record_goes_along)
+{
+	static const uint32_t boot[] = { SEC_BOOT, 0 };
+	struct decoded *d = calloc(1, sizeof(*d));
+	struct boot_override none = { 0 };
+	char err[256];
+	uint8_t *old;
+	size_t len;
+
+	linux_boot_cfg(&self->cfg);
+	ASSERT_NE(NULL, test_lapic);
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, 0, 0));
+	ASSERT_EQ(0, decode(self->bytes, self->len, d)) TH_LOG("%s", d->error);
+	ASSERT_TRUE(d->s.boot.present);
+	ASSERT_EQ(0, boot_record_apply(&d->s.boot, &none, &d->cfg, err, sizeof(err)));
+	EXPECT_STREQ("/boot/vmlinuz", d->cfg.kernel);
+	EXPECT_STREQ("/boot/initrd.img", d->cfg.initrd);
+	EXPECT_STREQ("/srv/disk.img", d->cfg.disk);
+	EXPECT_STREQ(self->cfg.cmdline, d->cfg.cmdline);
+	ASSERT_EQ(1u, d->cfg.nr_nets);
+	EXPECT_STREQ("tap:hv0,mac=52:54:00:00:00:01", d->cfg.net[0]);
+	EXPECT_TRUE(d->cfg.no_reboot);
+	EXPECT_FALSE(d->cfg.boot_unknown);
+	EXPECT_EQ(2u, d->cfg.nr_vcpus);
+	decoded_free(d);
+
+	/* A 1.1 stream has none: read as before, the guest cannot reboot. */
+	old = rewrite(self->bytes, self->len, boot, 1, &len);
+	ASSERT_NE(NULL, old);
+	ASSERT_EQ(0, decode(old, len, d)) TH_LOG("%s", d->error);
+	EXPECT_FALSE(d->s.boot.present);
+	EXPECT_TRUE(d->cfg.linux_boot);
+	ASSERT_EQ(0, boot_record_apply(&d->s.boot, &none, &d->cfg, err, sizeof(err)));
+	EXPECT_TRUE(d->cfg.boot_unknown);
+	decoded_free(d);
+	free(old);
+	free(d);
+}
+
+TEST_F(stream, a_bad_boot_record_in_a_stream_is_refused)
+{
+	struct decoded *d = calloc(1, sizeof(*d));
+
+	/* A PV guest with one: "extra" is no boot record anyway. */
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, SEC_BOOT, SECTION_F_OPTIONAL));
+	EXPECT_NE(0, decode(self->bytes, self->len, d));
+	EXPECT_NE(NULL, strstr(d->error, "the boot section is malformed")) TH_LOG("%s", d->error);
+	decoded_free(d);
+	free(self->bytes);
+	ASSERT_EQ(0, ftruncate(self->fd, 0));
+	lseek(self->fd, 0, SEEK_SET);
+	/* A Linux guest's, then a second one. */
+	linux_boot_cfg(&self->cfg);
+	ASSERT_NE(NULL, test_lapic);
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, SEC_BOOT, SECTION_F_OPTIONAL));
+	EXPECT_NE(0, decode(self->bytes, self->len, d));
+	EXPECT_NE(NULL, strstr(d->error, "the boot section comes twice")) TH_LOG("%s", d->error);
+	decoded_free(d);
+	free(d);
+}
+
+TEST_F(stream, a_pv_guest_s_stream_with_a_boot_record_is_refused)
+{
+	static const uint32_t machine[] = { SEC_MACHINE, 0 };
+	struct decoded *d = calloc(1, sizeof(*d));
+	uint8_t *pv;
+	size_t len;
+
+	/* A Linux guest's stream without its machine section reads as PV. */
+	linux_boot_cfg(&self->cfg);
+	free(test_lapic);
+	test_lapic = NULL;
+	ASSERT_EQ(0, encode(&self->m, self->vcpu, self->fd, &self->bytes,
+			    &self->len, 0, 0));
+	pv = rewrite(self->bytes, self->len, machine, STREAM_MINOR, &len);
+	ASSERT_NE(NULL, pv);
+	EXPECT_NE(0, decode(pv, len, d));
+	EXPECT_NE(NULL, strstr(d->error, "a boot section for a PV guest")) TH_LOG("%s", d->error);
+	decoded_free(d);
+	free(pv);
+	free(d);
+}
+
 /* ---- the block ring's state ------------------------------------------ */
 
 static int post_read(struct hospes_blk_ring *ring, uint64_t sector,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "loaders/bzimage.h"
+#include "util.h"
 
 /* Setup header fields: offsets in the image and in the zero page alike. */
 #define HDR_START		0x1f1
@@ -50,16 +50,6 @@
 #define SECTOR			512
 #define DEFAULT_SETUP_SECTS	4	/* what setup_sects 0 means */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static uint64_t get(const uint8_t *p, size_t off, size_t len)
 {
 	uint64_t v = 0;
@@ -86,18 +76,18 @@ static int parse_header(const uint8_t *f, size_t size, struct bzimage *img,
 
 	if (size < HDR_END_MAX || get(f, HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
 	    memcmp(f + HDR_MAGIC, HDR_SIGNATURE, 4))
-		return fail(err, errlen, "not a Linux bzImage (no boot sector flag or HdrS header)");
+		return say_why(err, errlen, "not a Linux bzImage (no boot sector flag or HdrS header)");
 	img->version = get(f, HDR_VERSION, 2);
 	if (img->version < MIN_VERSION)
-		return fail(err, errlen, "boot protocol %u.%02u: hospes needs 2.12 or later (a 64-bit entry point)",
+		return say_why(err, errlen, "boot protocol %u.%02u: hospes needs 2.12 or later (a 64-bit entry point)",
 			    img->version >> 8, img->version & 0xff);
 	if (!(get(f, HDR_XLOADFLAGS, 2) & XLF_KERNEL_64))
-		return fail(err, errlen, "the kernel has no 64-bit entry point (a 32-bit kernel?)");
+		return say_why(err, errlen, "the kernel has no 64-bit entry point (a 32-bit kernel?)");
 	if (!(get(f, HDR_LOADFLAGS, 1) & LOADED_HIGH))
-		return fail(err, errlen, "a zImage (loaded low): hospes boots bzImages only");
+		return say_why(err, errlen, "a zImage (loaded low): hospes boots bzImages only");
 	img->header_len = HDR_JUMP + 2 + f[HDR_JUMP + 1] - HDR_START;
 	if (HDR_START + img->header_len > HDR_END_MAX)
-		return fail(err, errlen, "setup header of %zu bytes: malformed",
+		return say_why(err, errlen, "setup header of %zu bytes: malformed",
 			    img->header_len);
 	memcpy(img->header, f + HDR_START, img->header_len);
 
@@ -135,7 +125,7 @@ int bzimage_load(const void *file, size_t size, struct guest_mem *mem,
 	/* The boot sector and the real-mode setup come first; 64-bit needs neither. */
 	offset = (setup_sects + 1) * SECTOR;
 	if (offset >= size)
-		return fail(err, errlen, "%llu setup sectors, but the file ends before the kernel",
+		return say_why(err, errlen, "%llu setup sectors, but the file ends before the kernel",
 			    (unsigned long long)setup_sects);
 	img->kernel_end = BZIMAGE_LOAD_GPA + size - offset;
 	if (img->work_end < img->kernel_end)
@@ -144,7 +134,7 @@ int bzimage_load(const void *file, size_t size, struct guest_mem *mem,
 	/* Where it decompresses itself must be RAM, all of it. */
 	if (!dst || !gpa_to_host(mem, BZIMAGE_LOAD_GPA,
 				 img->work_end - BZIMAGE_LOAD_GPA))
-		return fail(err, errlen, "%llu MiB of memory is too small: the kernel needs %llu MiB to decompress itself",
+		return say_why(err, errlen, "%llu MiB of memory is too small: the kernel needs %llu MiB to decompress itself",
 			    (unsigned long long)(mem->size >> 20),
 			    (unsigned long long)((img->work_end + (1 << 20) - 1) >> 20));
 	memcpy(dst, f + offset, size - offset);
@@ -160,18 +150,18 @@ static void *map_file(const char *path, size_t *size, char *err, size_t errlen)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fail(err, errlen, "%s", strerror(errno));
+		say_why(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
 		close(fd);
-		fail(err, errlen, "not a regular file, or empty");
+		say_why(err, errlen, "not a regular file, or empty");
 		return NULL;
 	}
 	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
-		fail(err, errlen, "%s", strerror(errno));
+		say_why(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
 	*size = st.st_size;
@@ -209,7 +199,7 @@ int bzimage_load_initrd(const struct bzimage *img, struct guest_mem *mem,
 	if (len > top || (top - len) / GUEST_PAGE_SIZE * GUEST_PAGE_SIZE <
 			 round_up(img->work_end, GUEST_PAGE_SIZE)) {
 		munmap(file, len);
-		return fail(err, errlen, "%zu KiB do not fit between the kernel (up to %llu MiB) and the end of usable memory (%llu MiB)",
+		return say_why(err, errlen, "%zu KiB do not fit between the kernel (up to %llu MiB) and the end of usable memory (%llu MiB)",
 			    len >> 10, (unsigned long long)(img->work_end >> 20),
 			    (unsigned long long)(top >> 20));
 	}
@@ -218,7 +208,7 @@ int bzimage_load_initrd(const struct bzimage *img, struct guest_mem *mem,
 	dst = gpa_to_host(mem, *gpa, len);
 	if (!dst) {
 		munmap(file, len);
-		return fail(err, errlen, "%zu KiB at %#llx: not all RAM (ram_end %#llx is past a hole?)",
+		return say_why(err, errlen, "%zu KiB at %#llx: not all RAM (ram_end %#llx is past a hole?)",
 			    len >> 10, (unsigned long long)*gpa,
 			    (unsigned long long)ram_end);
 	}
