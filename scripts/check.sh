@@ -50,11 +50,10 @@ else
 	failed=$((failed + 1))
 fi
 
-# Boot test host $1 (QEMU -cpu $2, $3 host paging, TCG threads $4), run
-# every selftest and judge it into build/testhost/$1/judge.log.
+# Boot test host $1 (QEMU -cpu $2, $3 host paging), run every selftest
+# and judge it into build/testhost/$1/judge.log.
 test_host() {
-	scripts/testhost/run.sh --cpu "$2" --tcg-thread "$4" --label "$1" \
-		--timeout "${HOSPES_TIMEOUT:-900}" check
+	scripts/testhost/run.sh --cpu "$2" --label "$1" --timeout "${HOSPES_TIMEOUT:-900}" check
 	scripts/testhost/judge.sh --paging "$3" "build/testhost/$1" >"build/testhost/$1/judge.log"
 }
 
@@ -63,16 +62,10 @@ froze() {
 	grep -q '^run.sh: a CPU stuck' "build/testhost/$1/hang.log" 2>/dev/null
 }
 
-# la57 gives each emulated CPU a host thread (QEMU's MTTCG), so that
-# hospes's SMP races run truly in parallel; la48 runs both on one thread.
-# The latter costs no time here (235 s against 240 s for the suite) and
-# takes away the cross-CPU races in QEMU 7.2's own SVM code, which sets
-# and clears bits of a CPU's interrupt_request without atomics while
-# another CPU may be posting an IPI there: a suspect in the freezes below.
-for run in "la57 max 5-level multi" "la48 max,-la57 4-level single"; do
+for run in "la57 max 5-level" "la48 max,-la57 4-level"; do
 	set -- $run
 	label=$1
-	step "test host $1: qemu -cpu $2 ($3 host paging, TCG thread $4)"
+	step "test host $1: qemu -cpu $2 ($3 host paging)"
 	test_host "$@"
 	# A test host has now and then frozen: one CPU never takes an IPI
 	# again, and the other waits on it for good. It was seen in
@@ -86,7 +79,7 @@ for run in "la57 max 5-level multi" "la48 max,-la57 4-level single"; do
 		scripts/testhost/why.sh "build/testhost/$1"
 		echo "   $1 froze: its results above are dropped and it boots once more"
 		label=$1-again
-		test_host "$label" "$2" "$3" "$4"
+		test_host "$label" "$2" "$3"
 	fi
 	grep '^FAIL' "build/testhost/$label/judge.log"
 	tally "$1" <"build/testhost/$label/judge.log"

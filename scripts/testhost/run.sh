@@ -4,12 +4,10 @@
 # Boot one test host (QEMU TCG, emulated AMD SVM + NPT) with the built tree
 # packed into an initramfs, and run a mode in it.
 #
-#   run.sh [--cpu MODEL] [--tcg-thread single|multi] [--label NAME]
-#          [--timeout SECONDS] [--selftests "NAME..."] [--initramfs FILE]
-#          [--append ARGS] [--qemu ARGS] MODE
+#   run.sh [--cpu MODEL] [--label NAME] [--timeout SECONDS]
+#          [--selftests "NAME..."] [--initramfs FILE] [--append ARGS]
+#          [--qemu ARGS] MODE
 #
-# --tcg-thread single runs both emulated CPUs on one host thread (QEMU's
-# default is a thread each, MTTCG): see scripts/check.sh for why.
 # MODE is check (run every selftest, or only those --selftests names) or demo. Logs land in
 # build/testhost/NAME/: console.log (kernel log) and tap.log (test output).
 # --initramfs boots FILE rather than packing one; --append adds to the kernel
@@ -22,7 +20,6 @@ set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cpu=max
-tcg_thread=multi
 label=
 timeout=600
 selftests=
@@ -32,7 +29,6 @@ qemu_args=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cpu) cpu=$2; shift 2 ;;
-	--tcg-thread) tcg_thread=$2; shift 2 ;;
 	--label) label=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--selftests) selftests=$2; shift 2 ;;
@@ -43,10 +39,6 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-case "$tcg_thread" in
-single|multi) ;;
-*) echo "run.sh: --tcg-thread takes single or multi" >&2; exit 2 ;;
-esac
 mode=${1:?usage: run.sh [--cpu MODEL] [--label NAME] [--timeout S] check|demo}
 label=${label:-$mode}
 
@@ -79,7 +71,7 @@ drain=$!
 
 set +e
 qemu-system-x86_64 \
-	-accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m "$memory" \
+	-accel tcg -cpu "$cpu" -smp 2 -m "$memory" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$kernel" -initrd "$initramfs" \
 	-append "console=ttyS0 panic=-1 hospes.mode=$mode$append" \
