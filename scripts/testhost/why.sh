@@ -8,8 +8,8 @@
 #
 # Prints, indented, each failed test's own lines from DIR/tap.log (from
 # its RUN line to its "not ok", at most the last 40 of them) and the last
-# 40 lines of the test host's kernel log when it holds a kernel report or
-# the run did not finish; and, for a hung one, where each CPU was
+# 40 lines of the test host's kernel log when judge.sh finds a kernel
+# report in it or the run did not finish; and, for a hung one, where each CPU was
 # (hang.log, read from QEMU's monitor by run.sh), named by symbol.
 set -u
 
@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # NAME" list on stdin, as "NAME+0xOFF".
 symbol_at() {
 	LC_ALL=C sort - <(echo "$1 ~ @") | grep -B1 ' ~ @$' | head -n 1 |
-		{ read -r a _ name && [ -n "$name" ] && [ "$a" != "$1" -o "$name" != @ ] &&
+		{ read -r a _ name && [ "$name" != @ ] &&
 			printf '%s+%#x' "$name" $((16#$1 - 16#$a)); }
 }
 
@@ -27,9 +27,7 @@ symbol_at() {
 # into the kernel's text (Debian ships no System.map; its -dbg package
 # names it).
 name_rip() {
-	local rip=$((16#$1)) kernel module off
-	kernel=$(sed -n 's/^# hospes-text kernel=\([0-9a-f]*\) .*/\1/p' "$dir/tap.log" | head -n 1)
-	module=$(sed -n 's/^# hospes-text .* hospes=0x\([0-9a-f]*\)$/\1/p' "$dir/tap.log" | head -n 1)
+	local rip=$((16#$1)) off
 	if [ -n "$module" ] && [ "$rip" -ge $((16#$module)) ] &&
 	   [ $((rip - 16#$module)) -lt $((1 << 20)) ]; then
 		off=$(printf '%016x' $((rip - 16#$module)))
@@ -46,6 +44,9 @@ name_rip() {
 
 dir=${1:?usage: why.sh DIR}
 [ -r "$dir/tap.log" ] || exit 0
+# Where the init script saw the kernel's and the module's text (hex).
+kernel=$(sed -n 's/^# hospes-text kernel=\([0-9a-f]*\) .*/\1/p' "$dir/tap.log" | head -n 1)
+module=$(sed -n 's/^# hospes-text .* hospes=0x\([0-9a-f]*\)$/\1/p' "$dir/tap.log" | head -n 1)
 
 awk '
 { sub(/\r$/, "") }
@@ -58,9 +59,9 @@ awk '
 	n = 0
 }' "$dir/tap.log"
 
-if ! grep -q '^# hospes-done' "$dir/tap.log" ||
-   grep -qE 'BUG:|Oops|WARNING:|general protection|Call Trace|rcu.*stall|soft lockup' \
-	"$dir/console.log" 2>/dev/null; then
+# The kernel log, where judge.sh blames it or the run did not end.
+if "$top/scripts/testhost/judge.sh" "$dir" |
+   grep -qE '^FAIL [^:]*: (kernel log: |timed out|the test host did not finish)'; then
 	echo "   | --- the test host's kernel log ends:"
 	tail -n 40 "$dir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/   | /'
 fi
